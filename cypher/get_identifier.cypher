@@ -1,0 +1,1 @@
+MATCH (i:Identifier {key: $key}) RETURN i.key AS key

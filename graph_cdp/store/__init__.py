@@ -1,0 +1,7 @@
+"""Everything that talks to Neo4j."""
+
+from __future__ import annotations
+
+from graph_cdp.store.driver import Store, run
+
+__all__ = ["Store", "run"]

@@ -1,0 +1,98 @@
+"""One async Neo4j driver, the schema, and the mapping of driver errors to ours."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from graph_cdp.config import Settings
+from graph_cdp.errors import StoreError, StoreUnavailable
+from graph_cdp.store.cypher import load, statements
+
+T = TypeVar("T")
+TxWork = Callable[[AsyncManagedTransaction], Awaitable[T]]
+
+
+@asynccontextmanager
+async def _mapped_errors() -> AsyncIterator[None]:
+    try:
+        yield
+    except AuthError as exc:
+        raise StoreUnavailable(f"Neo4j refused the credentials: {exc.message}") from exc
+    except (ServiceUnavailable, SessionExpired, OSError) as exc:
+        raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
+    except Neo4jError as exc:
+        raise StoreError(f"Neo4j error {exc.code}: {exc.message}") from exc
+
+
+class Store:
+    """The async driver and database every repository goes through.
+
+    Managed transactions (``read``/``write``) are retried by the driver on transient
+    errors (deadlocks, leader changes) with exponential back-off.
+    """
+
+    def __init__(self, driver: neo4j.AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password),
+            max_transaction_retry_time=30.0,
+        )
+        return cls(driver, settings.neo4j_database)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def write(self, work: TxWork[T]) -> T:
+        async with _mapped_errors(), self.driver.session(database=self.database) as session:
+            return await session.execute_write(work)
+
+    async def read(self, work: TxWork[T]) -> T:
+        async with _mapped_errors(), self.driver.session(database=self.database) as session:
+            return await session.execute_read(work)
+
+    async def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run one named read statement and return its records as dicts."""
+
+        async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+            result = await tx.run(load(name), params)
+            return [record.data() async for record in result]
+
+        return await self.read(work)
+
+    async def execute(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run one named write statement in its own transaction."""
+
+        async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+            result = await tx.run(load(name), params)
+            return [record.data() async for record in result]
+
+        return await self.write(work)
+
+    async def ping(self) -> None:
+        async with _mapped_errors():
+            await self.driver.execute_query("RETURN 1", database_=self.database)
+
+    async def apply_schema(self) -> int:
+        """Create the constraints and indexes (idempotent); return how many statements ran."""
+        async with _mapped_errors():
+            for statement in statements("schema"):
+                await self.driver.execute_query(statement, database_=self.database)
+            await self.driver.execute_query("CALL db.awaitIndexes(120)", database_=self.database)
+        return len(statements("schema"))
+
+
+async def run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
+    """Run a named statement inside a caller's transaction."""
+    result = await tx.run(load(name), params)
+    return [record.data() async for record in result]
