@@ -47,6 +47,8 @@ class Store:
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password),
             max_transaction_retry_time=30.0,
+            # Schema-less hints ("label does not exist yet") are noise on a fresh graph.
+            notifications_min_severity="OFF",
         )
         return cls(driver, settings.neo4j_database)
 

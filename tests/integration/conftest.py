@@ -8,6 +8,7 @@ import pytest
 
 from graph_cdp.config import Settings
 from graph_cdp.errors import StoreUnavailable
+from graph_cdp.services import CdpService
 from graph_cdp.store import Store
 
 
@@ -41,3 +42,9 @@ async def store(session_store: Store) -> Store:
     await wipe(session_store)
     await session_store.apply_schema()
     return session_store
+
+
+@pytest.fixture
+async def service(store: Store, settings: Settings) -> CdpService:
+    """The service over the wiped store (the session's driver, default rules)."""
+    return CdpService(store, settings)

@@ -1,0 +1,3 @@
+// A resolution job, recorded before it starts.
+CREATE (j:ResolutionJob {id: $id, mode: $mode, status: 'running', startedAt: $now, heartbeat: $now})
+RETURN j.id AS id

@@ -1,0 +1,12 @@
+// A customer's identifiers and every link touching them (active or refused).
+MATCH (c:Customer {id: $id})<-[:BELONGS_TO]-(i:Identifier)
+WITH collect(i) AS members
+UNWIND members AS i
+OPTIONAL MATCH (i)-[l:LINKED]-(n:Identifier)
+OPTIONAL MATCH (n)-[:BELONGS_TO]->(nc:Customer)
+RETURN i {.key, .kind, .value, .status, .statusReason, .firstSeen, .lastSeen} AS node,
+       collect(CASE WHEN l IS NULL THEN null ELSE {
+         a: startNode(l).key, b: endNode(l).key, other: n.key, otherKind: n.kind,
+         otherValue: n.value, otherStatus: n.status, otherCustomer: nc.id,
+         rule: l.rule, active: l.active, refusedBy: l.refusedBy, count: l.count,
+         sources: l.sources, firstSeen: l.firstSeen, lastSeen: l.lastSeen} END) AS links

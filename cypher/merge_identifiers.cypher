@@ -1,0 +1,10 @@
+// Identifiers by key with their kind label (from the server's kind enum, never caller text).
+UNWIND $rows AS row
+MERGE (i:Identifier {key: row.key})
+  ON CREATE SET i.kind = row.kind, i.value = row.value, i.firstSeen = row.firstSeen,
+                i.lastSeen = row.lastSeen, i.blockedReason = row.blocked, i.degree = 0,
+                i.status = CASE WHEN row.blocked IS NULL THEN 'ok' ELSE 'blocked' END,
+                i.statusReason = row.blocked
+  ON MATCH SET i.firstSeen = CASE WHEN row.firstSeen < i.firstSeen THEN row.firstSeen ELSE i.firstSeen END,
+               i.lastSeen = CASE WHEN row.lastSeen > i.lastSeen THEN row.lastSeen ELSE i.lastSeen END
+SET i:$(row.label)

@@ -1,0 +1,14 @@
+// Identity evidence between two identifiers, stored once as (smaller key)-[:LINKED]->(larger key).
+UNWIND $rows AS row
+MATCH (a:Identifier {key: row.a})
+MATCH (b:Identifier {key: row.b})
+MERGE (a)-[l:LINKED]->(b)
+  ON CREATE SET l.count = 0, l.explicit = 0, l.rule = row.rule, l.firstSeen = row.firstSeen,
+                l.lastSeen = row.lastSeen, l.sources = [], l.active = true, l.createdAt = $now
+SET l.count = l.count + row.count,
+    l.explicit = l.explicit + row.explicit,
+    l.rule = CASE WHEN l.explicit > 0 THEN 'explicit' ELSE 'co_occurrence' END,
+    l.firstSeen = CASE WHEN row.firstSeen < l.firstSeen THEN row.firstSeen ELSE l.firstSeen END,
+    l.lastSeen = CASE WHEN row.lastSeen > l.lastSeen THEN row.lastSeen ELSE l.lastSeen END,
+    l.sources = CASE WHEN row.source IS NULL OR row.source IN l.sources THEN l.sources
+                     ELSE l.sources + row.source END

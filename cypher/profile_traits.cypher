@@ -1,0 +1,12 @@
+// Interactions carrying traits for each customer, newest first (the caller keeps the first value).
+UNWIND $ids AS id
+MATCH (c:Customer {id: id})
+CALL (c) {
+  MATCH (c)<-[:BELONGS_TO]-(:Identifier)<-[:OBSERVED]-(e:Interaction)
+  WHERE e.traits IS NOT NULL AND e.traits <> '{}'
+  WITH DISTINCT e
+  ORDER BY e.at DESC, e.id DESC
+  LIMIT $perProfile
+  RETURN collect(e {.id, .at, .source, .traits}) AS interactions
+}
+RETURN id, interactions

@@ -1,0 +1,7 @@
+// Links touching a blocked or hub identifier never merge: mark them with the rule.
+UNWIND $keys AS key
+MATCH (i:Identifier {key: key})-[l:LINKED]-(n:Identifier)
+WHERE i.status <> 'ok' OR n.status <> 'ok'
+WITH DISTINCT l, i, n
+SET l.active = false,
+    l.refusedBy = CASE WHEN i.status = 'blocked' OR n.status = 'blocked' THEN 'blocked' ELSE 'hub' END

@@ -1,0 +1,14 @@
+// Degree and status (blocked > hub > ok) of identifiers whose links changed.
+UNWIND $rows AS row
+MATCH (i:Identifier {key: row.key})
+WITH i, row, COUNT { (i)-[:LINKED]-() } AS degree, i.status AS before
+WITH i, row, degree, before,
+     CASE WHEN row.blocked IS NOT NULL THEN 'blocked'
+          WHEN degree > row.threshold THEN 'hub'
+          ELSE 'ok' END AS status
+SET i.degree = degree, i.status = status, i.blockedReason = row.blocked,
+    i.statusReason = CASE status
+      WHEN 'blocked' THEN row.blocked
+      WHEN 'hub' THEN 'linked to ' + toString(degree) + ' identifiers (hub threshold ' + toString(row.threshold) + ')'
+      ELSE null END
+RETURN i.key AS key, before, status

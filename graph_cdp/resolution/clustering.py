@@ -1,0 +1,178 @@
+"""Guarded connected components: the pure core of resolution.
+
+Method: union-find (Tarjan 1975, path halving, union by size) over the identity
+evidence, applied in a canonical order so the result depends only on the evidence,
+never on the order it arrived in. That is what lets incremental resolution (one
+component at a time, on every write) and the batch job (everything) agree.
+
+1. Links touching a blocked or hub identifier are refused (rule ``blocked``/``hub``),
+   and so are links an operator revoked (``revoked``).
+2. Anchor links (both ends of an anchor kind: customer_id, loyalty_id, email, phone)
+   are applied strongest first; a union that would give a customer more distinct
+   values of a kind than its limit is refused (``limit:<kind>``).
+3. A weak identifier (device, cookie) whose anchor neighbours lie in two or more anchor
+   clusters is shared (a family tablet, a library computer): its links to anchors are
+   refused (``shared_identifier``).
+4. The remaining links are applied in the same order; a union that would join two
+   clusters that both hold anchors is refused (``shared_identifier``), so two known
+   people never merge through weak evidence; limits apply as in 2.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from graph_cdp.resolution.rules import Rules, limit_bucket
+
+OK = "ok"
+SHARED = "shared_identifier"
+
+
+@dataclass(frozen=True)
+class Node:
+    key: str
+    kind: str
+    value: str
+    first_seen: datetime
+    status: str = OK  # "ok" | "blocked" | "hub"
+
+
+@dataclass(frozen=True)
+class Link:
+    a: str
+    b: str
+    count: int
+    first_seen: datetime
+    revoked: bool = False
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.a, self.b) if self.a <= self.b else (self.b, self.a)
+
+
+@dataclass
+class Resolution:
+    clusters: list[list[str]]
+    refused: dict[tuple[str, str], str] = field(default_factory=dict)  # pair -> rule
+
+    def cluster_of(self) -> dict[str, int]:
+        return {key: i for i, members in enumerate(self.clusters) for key in members}
+
+
+class _Sets:
+    """Union-find that tracks, per set, its limit buckets and whether it holds an anchor."""
+
+    def __init__(self, nodes: Mapping[str, Node], rules: Rules) -> None:
+        self.parent = {k: k for k in nodes}
+        self.size = dict.fromkeys(nodes, 1)
+        self.buckets: dict[str, Counter[str]] = {
+            k: Counter({limit_bucket(n.kind, n.value): 1}) for k, n in nodes.items()
+        }
+        self.anchored = {k: rules.is_anchor(n.kind) for k, n in nodes.items()}
+        self.rules = rules
+
+    def find(self, x: str) -> str:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def limit_violation(self, ra: str, rb: str) -> str | None:
+        small, big = sorted((ra, rb), key=lambda r: len(self.buckets[r]))
+        for bucket, n in self.buckets[small].items():
+            kind = bucket.split(":", 1)[0]
+            limit = self.rules.limits.get(kind)
+            if limit is not None and n + self.buckets[big].get(bucket, 0) > limit:
+                return f"limit:{kind}"
+        return None
+
+    def union(self, ra: str, rb: str) -> None:
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+        self.buckets[ra].update(self.buckets.pop(rb))
+        self.anchored[ra] = self.anchored[ra] or self.anchored.pop(rb)
+
+
+def _order(link: Link, nodes: Mapping[str, Node], rules: Rules) -> tuple[object, ...]:
+    ranks = sorted((rules.rank(nodes[link.a].kind), rules.rank(nodes[link.b].kind)))
+    a, b = link.pair
+    return (ranks[1], ranks[0], -link.count, link.first_seen, a, b)
+
+
+def _apply(
+    links: Iterable[Link],
+    sets: _Sets,
+    refused: dict[tuple[str, str], str],
+    *,
+    guard_anchors: bool,
+) -> None:
+    for link in links:
+        ra, rb = sets.find(link.a), sets.find(link.b)
+        if ra == rb:
+            continue
+        if guard_anchors and sets.anchored[ra] and sets.anchored[rb]:
+            refused[link.pair] = SHARED
+            continue
+        violation = sets.limit_violation(ra, rb)
+        if violation is not None:
+            refused[link.pair] = violation
+            continue
+        sets.union(ra, rb)
+
+
+def resolve(nodes: Mapping[str, Node], links: Sequence[Link], rules: Rules) -> Resolution:
+    """Partition ``nodes`` into customers; say which links were refused and by what rule."""
+    refused: dict[tuple[str, str], str] = {}
+    candidates: list[Link] = []
+    for link in links:
+        na, nb = nodes[link.a], nodes[link.b]
+        if link.revoked:
+            refused[link.pair] = "revoked"
+        elif na.status != OK or nb.status != OK:
+            bad = [s for s in (na.status, nb.status) if s != OK]
+            refused[link.pair] = "blocked" if "blocked" in bad else bad[0]
+        elif link.a != link.b:
+            candidates.append(link)
+    candidates.sort(key=lambda link: _order(link, nodes, rules))
+
+    sets = _Sets(nodes, rules)
+    anchor_links = [
+        ln
+        for ln in candidates
+        if rules.is_anchor(nodes[ln.a].kind) and rules.is_anchor(nodes[ln.b].kind)
+    ]
+    _apply(anchor_links, sets, refused, guard_anchors=False)
+
+    # Weak identifiers touching two or more anchor clusters are shared.
+    anchor_roots: dict[str, set[str]] = {}
+    for link in candidates:
+        for weak, other in ((link.a, link.b), (link.b, link.a)):
+            if not rules.is_anchor(nodes[weak].kind) and rules.is_anchor(nodes[other].kind):
+                anchor_roots.setdefault(weak, set()).add(sets.find(other))
+    shared = {key for key, roots in anchor_roots.items() if len(roots) > 1}
+
+    rest: list[Link] = []
+    for link in candidates:
+        if link.pair in refused or (
+            rules.is_anchor(nodes[link.a].kind) and rules.is_anchor(nodes[link.b].kind)
+        ):
+            continue
+        if (link.a in shared and rules.is_anchor(nodes[link.b].kind)) or (
+            link.b in shared and rules.is_anchor(nodes[link.a].kind)
+        ):
+            refused[link.pair] = SHARED
+            continue
+        rest.append(link)
+    _apply(rest, sets, refused, guard_anchors=True)
+
+    groups: dict[str, list[str]] = {}
+    for key in nodes:
+        groups.setdefault(sets.find(key), []).append(key)
+    clusters = sorted((sorted(members) for members in groups.values()), key=lambda m: m[0])
+    return Resolution(clusters, refused)

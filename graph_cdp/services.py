@@ -1,0 +1,153 @@
+"""The one service object the API and the CLI call: graph_cdp's public front."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graph_cdp.config import Settings
+from graph_cdp.domain import (
+    Count,
+    DeadLetter,
+    DeleteResult,
+    IdentityGraph,
+    IngestResult,
+    InteractionPage,
+    JobView,
+    LinkExplanation,
+    Profile,
+    ProfilePage,
+    TraitValue,
+    WeakPoint,
+)
+from graph_cdp.events import EventLimits
+from graph_cdp.forget import Forgetter
+from graph_cdp.identifiers import IdentifierPolicy
+from graph_cdp.ingestion import Ingestor
+from graph_cdp.insight import Insight
+from graph_cdp.jobs import JobRunner
+from graph_cdp.profiles import ProfileReader
+from graph_cdp.resolution.batch import Progress
+from graph_cdp.resolution.check import Report, check
+from graph_cdp.resolution.incremental import Outcome
+from graph_cdp.resolution.rules import Rules, load_rules
+from graph_cdp.store import Store
+
+
+class CdpService:
+    """Ingest, resolve, read and forget. Every method is async and safe to call concurrently."""
+
+    def __init__(self, store: Store, settings: Settings, rules: Rules | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.policy = IdentifierPolicy.from_settings(settings)
+        self.limits = EventLimits.from_settings(settings)
+        self.rules = rules if rules is not None else load_rules(settings.rules_file)
+        self.ingestor = Ingestor(store, self.policy, self.limits, self.rules)
+        self.reader = ProfileReader(store, self.policy)
+        self.insight = Insight(store, self.policy, self.reader)
+        self.jobs = JobRunner(store, self.policy, self.rules)
+        self.forgetter = Forgetter(store, self.policy, self.rules)
+
+    @classmethod
+    def open(cls, settings: Settings) -> CdpService:
+        return cls(Store.open(settings), settings)
+
+    async def close(self) -> None:
+        await self.jobs.wait_all()
+        await self.store.close()
+
+    async def prepare(self) -> None:
+        """Apply the schema; mark jobs left running by a dead process as failed."""
+        await self.store.apply_schema()
+        await self.jobs.fail_stale()
+
+    # --- writes ---
+    async def ingest_events(
+        self, events: Sequence[Mapping[str, Any]], *, source: str | None = None
+    ) -> IngestResult:
+        """Validate, store once by messageId, link and resolve; rejects go to dead letters."""
+        return await self.ingestor.ingest(events, source=source)
+
+    async def push_identifiers(
+        self, identifiers: Sequence[Mapping[str, Any]], *, source: str | None = None
+    ) -> IngestResult:
+        """Identifiers a source says belong together: explicit evidence, resolved at once."""
+        return await self.ingestor.push(identifiers, source=source)
+
+    async def delete_profile(self, profile_id: str) -> DeleteResult:
+        """Erase a customer's identifiers, interactions and links; re-resolve the rest."""
+        return await self.forgetter.delete_profile(profile_id)
+
+    async def revoke_link(self, a: tuple[str, str], b: tuple[str, str]) -> Outcome:
+        """Keep a link as evidence but never merge through it; re-resolve its unit."""
+        return await self.forgetter.revoke_link(a, b)
+
+    # --- reads ---
+    async def profile(self, profile_id: str) -> Profile | None:
+        """A profile by id; an id merged away resolves to its survivor."""
+        return await self.reader.profile(profile_id)
+
+    async def profiles_by_ids(self, profile_ids: Sequence[str]) -> list[Profile | None]:
+        """Current profiles by id in one query (for data loaders); None where not current."""
+        return await self.reader.profiles_by_ids(profile_ids)
+
+    async def profile_by_identifier(self, kind: str, value: str) -> Profile | None:
+        """The profile holding an identifier; the raw value is normalized first."""
+        return await self.reader.by_identifier(kind, value)
+
+    async def profiles(self, first: int, after: str | None) -> ProfilePage:
+        return await self.reader.page(first, after)
+
+    async def traits_for(self, profile_ids: Sequence[str]) -> list[list[TraitValue]]:
+        return await self.reader.traits(profile_ids)
+
+    async def counts_for(self, profile_ids: Sequence[str]) -> list[tuple[list[Count], list[Count]]]:
+        """Interaction counts (by type, by channel) per profile."""
+        return await self.reader.counts(profile_ids)
+
+    async def interactions(
+        self,
+        profile_id: str,
+        *,
+        first: int,
+        after: str | None = None,
+        type: str | None = None,
+        channel: str | None = None,
+    ) -> InteractionPage:
+        return await self.reader.interactions(
+            profile_id, first=first, after=after, type=type, channel=channel
+        )
+
+    async def weak_points(self, profile_id: str) -> list[WeakPoint]:
+        return await self.insight.weak_points(profile_id)
+
+    async def identity_graph(self, profile_id: str, max_nodes: int) -> IdentityGraph | None:
+        return await self.insight.identity_graph(profile_id, max_nodes)
+
+    async def explain_link(self, a: tuple[str, str], b: tuple[str, str]) -> LinkExplanation | None:
+        """Why two identifiers are (or are not) one customer; None if either is unknown."""
+        return await self.insight.explain(a, b)
+
+    # --- resolution jobs ---
+    async def start_resolution(self, mode: str) -> JobView:
+        """Record a job and run it in the background; returns at once."""
+        return await self.jobs.start(mode)
+
+    async def run_resolution(self, mode: str, progress: Progress | None = None) -> JobView:
+        """Run a job to its end (the CLI)."""
+        return await self.jobs.run(mode, progress)
+
+    async def resolution_job(self, job_id: str) -> JobView | None:
+        return await self.jobs.get(job_id)
+
+    async def check(self) -> Report:
+        """Verify the invariants of the resolved graph."""
+        return await check(self.store)
+
+    # --- dead letters ---
+    async def dead_letters(self, first: int = 100) -> list[DeadLetter]:
+        return await self.ingestor.dead_letters(first)
+
+    async def replay_dead_letters(self) -> IngestResult:
+        return await self.ingestor.replay()
