@@ -4,7 +4,10 @@ MATCH (a:Identifier {key: row.a})
 MATCH (b:Identifier {key: row.b})
 MERGE (a)-[l:LINKED]->(b)
   ON CREATE SET l.count = 0, l.explicit = 0, l.rule = row.rule, l.firstSeen = row.firstSeen,
-                l.lastSeen = row.lastSeen, l.sources = [], l.active = true, l.createdAt = $now
+                l.lastSeen = row.lastSeen, l.sources = [], l.createdAt = $now,
+                l.active = a.status = 'ok' AND b.status = 'ok',
+                l.refusedBy = CASE WHEN a.status = 'blocked' OR b.status = 'blocked' THEN 'blocked'
+                                   WHEN a.status = 'hub' OR b.status = 'hub' THEN 'hub' END
 SET l.count = l.count + row.count,
     l.explicit = l.explicit + row.explicit,
     l.rule = CASE WHEN l.explicit > 0 THEN 'explicit' ELSE 'co_occurrence' END,

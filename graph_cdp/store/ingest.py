@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -76,6 +77,11 @@ def _link_rows(
     return [rows[k] for k in sorted(rows)]
 
 
+def _pairs(event: Event) -> Iterable[tuple[str, str]]:
+    """Every pair seen together, blocked values included: refused links are evidence too."""
+    return itertools.combinations(sorted(set(event.identifier_keys)), 2)
+
+
 async def _link_and_resolve(
     tx: AsyncManagedTransaction,
     identifiers: list[dict[str, Any]],
@@ -92,7 +98,10 @@ async def _link_and_resolve(
         for r in identifiers
     ]
     statuses = await run(tx, "update_identifier_status", rows=status_rows)
-    inactive = sorted(r["key"] for r in statuses if r["status"] != "ok")
+    # Only a status change can leave stale decisions on older links.
+    inactive = sorted(
+        r["key"] for r in statuses if r["status"] != "ok" and r["status"] != r["before"]
+    )
     if inactive:
         await run(tx, "refuse_links_of_inactive", keys=inactive)
     return await resolve_seeds(tx, (r["key"] for r in identifiers), rules, now, reason=reason)
@@ -131,7 +140,7 @@ async def write_events(
     identifiers = _identifier_rows((n, e.timestamp) for e in fresh for n in e.identifiers)
     written.blocked = [r["key"] for r in identifiers if r["blocked"] is not None]
     links = _link_rows(
-        ((a, b, e.timestamp, e.source) for e in fresh for a, b in e.pairs()), CO_OCCURRENCE
+        ((a, b, e.timestamp, e.source) for e in fresh for a, b in _pairs(e)), CO_OCCURRENCE
     )
     await run(tx, "merge_identifiers", rows=identifiers)
     observed = [{"id": e.message_id, "keys": list(e.identifier_keys)} for e in fresh]
@@ -149,7 +158,7 @@ async def write_identifiers(
 ) -> Written:
     """Pushed together by a source: explicit evidence between every pair."""
     rows = _identifier_rows((n, now) for n in identifiers)
-    usable = sorted({n.key for n in identifiers if not n.is_blocked})
+    usable = sorted({n.key for n in identifiers})
     pairs = [(a, b, now, source) for i, a in enumerate(usable) for b in usable[i + 1 :]]
     written = Written(blocked=[r["key"] for r in rows if r["blocked"] is not None])
     await run(tx, "merge_identifiers", rows=rows)

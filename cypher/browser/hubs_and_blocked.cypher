@@ -1,0 +1,12 @@
+// Hubs and blocked identifiers: what rules keep out of merges (status hub or blocked), why, and their degree in links and interactions.
+MATCH (i:Identifier)
+WHERE i.status IN ['hub', 'blocked']
+RETURN i.status AS status,
+       i.key AS key,
+       i.statusReason AS reason,
+       COUNT { (i)-[:LINKED]-(:Identifier) } AS links,
+       COUNT { (i)-[:LINKED {active: true}]-(:Identifier) } AS activeLinks,
+       COUNT { (i)<-[:OBSERVED]-(:Interaction) } AS interactions,
+       i AS identifier
+ORDER BY links DESC, key
+LIMIT 100

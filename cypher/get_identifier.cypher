@@ -1,1 +1,0 @@
-MATCH (i:Identifier {key: $key}) RETURN i.key AS key
