@@ -58,7 +58,8 @@ async def counts(store: Store) -> dict[str, int]:
 async def link(store: Store, a: str, b: str) -> dict[str, Any]:
     lo, hi = sorted((a, b))
     records, _, _ = await store.driver.execute_query(
-        "MATCH (:Identifier {key: $a})-[l:LINKED]->(:Identifier {key: $b}) RETURN properties(l) AS l",
+        "MATCH (:Identifier {key: $a})-[l:LINKED]->(:Identifier {key: $b}) "
+        "RETURN properties(l) AS l",
         a=lo,
         b=hi,
         database_=store.database,

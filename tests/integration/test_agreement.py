@@ -1,0 +1,124 @@
+"""Property: incremental resolution (on every write) and the full batch job agree.
+
+Hypothesis draws event streams over a small pool of identifiers, so that customers
+collide often: shared devices, public cookies, junk emails, hubs, conflicting customer
+ids, out-of-order timestamps, deletes and revocations. The stream is written in random
+batches (incremental), then a full job recomputes everything from the evidence: it
+must find nothing to change, and the graph must satisfy every invariant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from types import MappingProxyType
+from typing import Any
+
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from graph_cdp.config import Settings
+from graph_cdp.errors import IdentifierNotFound
+from graph_cdp.resolution.rules import DEFAULT_HUB_THRESHOLDS, Rules
+from graph_cdp.services import CdpService
+from graph_cdp.store import Store
+from tests.integration.conftest import wipe
+from tests.integration.helpers import partition
+
+POOL = (
+    [("customer_id", f"C{i}") for i in range(4)]
+    + [("email", f"p{i}@mail.io") for i in range(6)]
+    + [("phone", f"+1212355{1000 + i}") for i in range(3)]
+    + [("device_id", f"0f0e0d0c-0b0a-4000-8000-00000000000{i}") for i in range(3)]
+    + [("cookie_id", f"ck{i}") for i in range(5)]
+    + [("email", "test@test.com"), ("loyalty_id", "acme:1001"), ("loyalty_id", "acme:1002")]
+)
+RULES = Rules(
+    hub_thresholds=MappingProxyType({**DEFAULT_HUB_THRESHOLDS, "cookie_id": 5, "phone": 6})
+)
+
+event = st.fixed_dictionaries(
+    {
+        "identifiers": st.lists(st.sampled_from(POOL), min_size=1, max_size=3, unique=True),
+        "day": st.integers(min_value=1, max_value=28),
+    }
+)
+operation = st.one_of(
+    st.tuples(st.just("delete"), st.sampled_from(POOL)),
+    st.tuples(st.just("revoke"), st.tuples(st.sampled_from(POOL), st.sampled_from(POOL))),
+)
+
+
+@st.composite
+def streams(draw: st.DrawFn) -> list[Any]:
+    """Mostly events; a few deletes and revocations at random places among them."""
+    actions: list[Any] = [("event", e) for e in draw(st.lists(event, min_size=6, max_size=30))]
+    for position, op in draw(st.lists(st.tuples(st.integers(0, 30), operation), max_size=3)):
+        actions.insert(min(position, len(actions)), op)
+    return actions
+
+
+batch_sizes = st.lists(st.integers(min_value=1, max_value=6), min_size=1, max_size=10)
+
+
+def _event(i: int, e: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "messageId": f"m{i}",
+        "type": "login",
+        "timestamp": f"2026-02-{e['day']:02d}T00:00:00Z",
+        "identifiers": [{"kind": k, "value": v} for k, v in e["identifiers"]],
+    }
+
+
+async def _play(settings: Settings, actions: list[Any], sizes: list[int]) -> None:
+    store = Store.open(settings)
+    try:
+        await wipe(store)
+        await store.apply_schema()
+        service = CdpService(store, settings, rules=RULES)
+        pending: list[dict[str, Any]] = []
+        size_iter = iter(sizes * 10)
+
+        async def flush() -> None:
+            while pending:
+                n = next(size_iter, 3)
+                await service.ingest_events(pending[:n])
+                del pending[:n]
+
+        for i, (kind, payload) in enumerate(actions):
+            if kind == "event":
+                pending.append(_event(i, payload))
+                continue
+            await flush()
+            if kind == "delete":
+                profile = await service.profile_by_identifier(*payload)
+                if profile is not None:
+                    await service.delete_profile(profile.id)
+            else:
+                a, b = payload
+                if a != b:
+                    with contextlib.suppress(IdentifierNotFound):  # no such link: no change
+                        await service.revoke_link(a, b)
+        await flush()
+
+        incremental = await partition(store)
+        assert (await service.check()).ok
+        job = await service.run_resolution("full")
+        assert job.status == "succeeded"
+        assert job.stats["unitsChanged"] == 0, job.stats
+        assert await partition(store) == incremental
+    finally:
+        await store.close()
+
+
+@hsettings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(actions=streams(), sizes=batch_sizes)
+def test_incremental_and_batch_resolution_agree(
+    settings: Settings, actions: list[Any], sizes: list[int]
+) -> None:
+    asyncio.run(_play(settings, actions, sizes))

@@ -1,0 +1,284 @@
+"""Resolution against the real Neo4j: merge, refuse, split, stable ids, explain, forget."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import pytest
+
+from graph_cdp.config import Settings
+from graph_cdp.errors import ProfileNotFound
+from graph_cdp.resolution.rules import DEFAULT_HUB_THRESHOLDS, Rules
+from graph_cdp.services import CdpService
+from graph_cdp.store import Store
+from tests.integration.helpers import customer_of, ev, link, partition
+
+
+async def test_shared_email_merges_and_the_oldest_customer_survives(service: CdpService) -> None:
+    await service.ingest_events([ev("1", ("email", "ann@shop.io"), ("cookie_id", "k1"))])
+    older = await customer_of(service.store, "email:ann@shop.io")
+    await service.ingest_events([ev("2", ("phone", "+1 212 355 1123"), ("cookie_id", "k2"))])
+    newer = await customer_of(service.store, "cookie_id:k2")
+    assert older != newer
+
+    result = await service.ingest_events(
+        [ev("3", ("email", "Ann@Shop.io"), ("phone", "2123551123"))]
+    )
+    assert result.customers_merged == 1
+    survivor = await customer_of(service.store, "cookie_id:k2")
+    assert survivor == older
+    assert await customer_of(service.store, "email:ann@shop.io") == older
+
+    profile = await service.profile(newer)  # the old id still finds the survivor
+    assert profile is not None
+    assert profile.id == older
+    assert profile.requested_id == newer
+    assert newer in profile.merged_from
+    assert {i.key for i in profile.identifiers} == {
+        "email:ann@shop.io",
+        "cookie_id:k1",
+        "cookie_id:k2",
+        "phone:+12123551123",
+    }
+
+
+async def test_two_customer_ids_never_merge_and_the_refusal_is_recorded(
+    service: CdpService,
+) -> None:
+    await service.ingest_events(
+        [
+            ev("1", ("customer_id", "C-1"), ("email", "a@shop.io")),
+            ev("2", ("customer_id", "C-2"), ("email", "b@shop.io")),
+            ev("3", ("email", "a@shop.io"), ("email", "b@shop.io")),
+        ]
+    )
+    assert await customer_of(service.store, "customer_id:C-1") != await customer_of(
+        service.store, "customer_id:C-2"
+    )
+    refused = await link(service.store, "email:a@shop.io", "email:b@shop.io")
+    assert refused["active"] is False
+    assert refused["refusedBy"] == "limit:customer_id"
+    explanation = await service.explain_link(("email", "a@shop.io"), ("email", "b@shop.io"))
+    assert explanation is not None
+    assert not explanation.same_customer
+    assert [h.refused_by for h in explanation.path] == ["limit:customer_id"]
+    assert "limit:customer_id" in explanation.reason
+
+
+async def test_a_family_tablet_does_not_merge_the_family(service: CdpService) -> None:
+    tablet = ("device_id", "6F1C1C0E-0B0A-4C5B-9A77-1D2E3F405060")
+    await service.ingest_events(
+        [
+            ev("1", ("email", "mum@home.io"), tablet, type="app_open"),
+            ev("2", ("email", "dad@home.io"), tablet, type="app_open"),
+            ev("3", ("email", "kid@home.io"), tablet, type="app_open"),
+        ]
+    )
+    owners = {
+        await customer_of(service.store, f"email:{who}@home.io") for who in ("mum", "dad", "kid")
+    }
+    assert len(owners) == 3
+    evidence = await link(
+        service.store, "email:mum@home.io", "device_id:6f1c1c0e-0b0a-4c5b-9a77-1d2e3f405060"
+    )
+    assert evidence["refusedBy"] == "shared_identifier"
+
+
+async def test_a_hub_stops_linking_and_is_reported(store: Store, settings: Settings) -> None:
+    rules = Rules(hub_thresholds=MappingProxyType({**DEFAULT_HUB_THRESHOLDS, "cookie_id": 3}))
+    service = CdpService(store, settings, rules=rules)
+    events = [
+        ev(f"e{i}", ("cookie_id", "library-pc"), ("loyalty_id", f"acme:{1000 + i}"))
+        for i in range(4)
+    ]
+    await service.ingest_events(events)
+    profile = await service.profile_by_identifier("cookie_id", "library-pc")
+    assert profile is not None
+    (cookie,) = profile.identifiers
+    assert cookie.status == "hub"
+    assert "hub threshold 3" in (cookie.status_reason or "")
+    assert (await link(store, "cookie_id:library-pc", "loyalty_id:acme:1000"))["refusedBy"] == "hub"
+    assert len({await customer_of(store, f"loyalty_id:acme:{1000 + i}") for i in range(4)}) == 4
+
+
+async def test_revoking_a_link_splits_and_the_oldest_identifier_keeps_the_id(
+    service: CdpService,
+) -> None:
+    phone = "phone:+12123551188"
+    await service.ingest_events(
+        [
+            ev("1", ("email", "old@x.io"), ("customer_id", "C1"), timestamp="2025-01-01T00:00:00Z"),
+            ev(
+                "2",
+                ("customer_id", "C1"),
+                ("phone", "+12123551188"),
+                timestamp="2025-06-01T00:00:00Z",
+            ),
+        ]
+    )
+    before = await customer_of(service.store, "email:old@x.io")
+    assert await customer_of(service.store, phone) == before
+    weak = await service.weak_points(before)
+    assert {(w.a, w.b) for w in weak} == {
+        ("customer_id:C1", "email:old@x.io"),
+        ("customer_id:C1", phone),
+    }
+    assert all(w.side_sizes == (1, 2) for w in weak)
+
+    outcome = await service.revoke_link(("customer_id", "C1"), ("phone", "+12123551188"))
+    assert outcome.splits == 1
+    assert await customer_of(service.store, "email:old@x.io") == before
+    split_off = await customer_of(service.store, phone)
+    assert split_off != before
+    records, _, _ = await service.store.driver.execute_query(
+        "MATCH (:Customer {id: $new})-[s:SPLIT_FROM]->(:Customer {id: $old}) RETURN s.reason AS r",
+        new=split_off,
+        old=before,
+    )
+    assert [r["r"] for r in records] == ["revoke"]
+    assert (await link(service.store, "customer_id:C1", phone))["refusedBy"] == "revoked"
+    assert (await service.check()).ok
+
+
+async def test_a_weak_identifier_between_two_people_is_shared(service: CdpService) -> None:
+    await service.ingest_events(
+        [
+            ev("1", ("email", "a@x.io"), ("cookie_id", "c1")),
+            ev("2", ("cookie_id", "c1"), ("phone", "+12123551188")),
+        ]
+    )
+    assert await customer_of(service.store, "email:a@x.io") != await customer_of(
+        service.store, "phone:+12123551188"
+    )
+    assert (await link(service.store, "cookie_id:c1", "email:a@x.io"))["refusedBy"] == (
+        "shared_identifier"
+    )
+
+
+async def test_explain_gives_the_evidence_path_hop_by_hop(service: CdpService) -> None:
+    await service.ingest_events(
+        [
+            ev("1", ("email", "a@x.io"), ("customer_id", "C9"), timestamp="2025-01-01T00:00:00Z"),
+            ev(
+                "2",
+                ("customer_id", "C9"),
+                ("phone", "+12123551177"),
+                timestamp="2025-01-02T00:00:00Z",
+            ),
+        ],
+        source="crm",
+    )
+    explanation = await service.explain_link(("email", "A@X.io"), ("phone", "(212) 355-1177"))
+    assert explanation is not None
+    assert explanation.same_customer
+    assert [(h.a, h.b) for h in explanation.path] == [
+        ("customer_id:C9", "email:a@x.io"),
+        ("customer_id:C9", "phone:+12123551177"),
+    ]
+    assert all(h.active and h.count == 1 and h.sources == ["crm"] for h in explanation.path)
+    assert await service.explain_link(("email", "a@x.io"), ("email", "nobody@x.io")) is None
+
+
+async def test_deleting_a_profile_forgets_it_and_re_resolves_the_rest(
+    service: CdpService,
+) -> None:
+    await service.ingest_events(
+        [
+            ev("1", ("email", "gone@x.io"), ("cookie_id", "shared")),
+            ev("2", ("email", "stay@x.io"), ("cookie_id", "shared")),
+            ev("3", ("email", "stay@x.io"), ("phone", "+12123551166")),
+        ]
+    )
+    # The cookie is shared by two people, so it belongs to neither.
+    assert await customer_of(service.store, "cookie_id:shared") != await customer_of(
+        service.store, "email:stay@x.io"
+    )
+    gone = await customer_of(service.store, "email:gone@x.io")
+    result = await service.delete_profile(gone)
+    assert result.identifiers_deleted == 1
+    assert result.interactions_deleted == 1
+    assert await service.profile(gone) is None
+    assert await service.profile_by_identifier("email", "gone@x.io") is None
+    # With the other person gone the cookie is no longer shared: it joins who is left.
+    assert await customer_of(service.store, "cookie_id:shared") == await customer_of(
+        service.store, "email:stay@x.io"
+    )
+    with pytest.raises(ProfileNotFound):
+        await service.delete_profile(gone)
+    assert (await service.check()).ok
+
+
+async def test_checker_catches_a_corrupted_graph(service: CdpService) -> None:
+    await service.ingest_events(
+        [
+            ev("1", ("email", "a@x.io"), ("cookie_id", "k")),
+            ev("2", ("email", "b@x.io")),
+            ev("3", ("email", "c@x.io")),
+        ]
+    )
+    assert (await service.check()).ok
+    run = service.store.driver.execute_query
+    # An identifier with two customers, an active link across customers, an empty customer,
+    # and a merge cycle.
+    await run(
+        "MATCH (i:Identifier {key: 'email:c@x.io'}), "
+        "(c:Customer)<-[:BELONGS_TO]-(:Identifier {key: 'email:a@x.io'}) "
+        "CREATE (i)-[:BELONGS_TO]->(c)"
+    )
+    await run("CREATE (:Customer {id: 'empty', createdAt: datetime()})")
+    await run(
+        "CREATE (a:Customer {id: 'm1', mergedInto: 'm2'})-[:MERGED_INTO]->"
+        "(b:Customer {id: 'm2', mergedInto: 'm1'})-[:MERGED_INTO]->(a)"
+    )
+    await run(
+        "MATCH (i:Identifier {key: 'email:b@x.io'}), (k:Identifier {key: 'cookie_id:k'}) "
+        "CREATE (k)-[:LINKED {active: true, count: 1}]->(i)"
+    )
+    await run("MATCH (:Identifier {key: 'email:a@x.io'})-[l:LINKED]-() DELETE l")
+    report = await service.check()
+    assert not report.ok
+    assert report.disconnected_customers == [await customer_of(service.store, "cookie_id:k")]
+    assert report.identifiers_without_one_customer == ["email:c@x.io"]
+    assert report.empty_customers == ["empty"]
+    assert sorted(report.broken_merge_history) == ["m1", "m2"]
+    assert report.links_across_customers == [("cookie_id:k", "email:b@x.io")]
+    assert any(line.startswith("FAIL") for line in report.lines())
+
+
+async def test_full_job_agrees_with_incremental_and_reports(service: CdpService) -> None:
+    from graph_cdp.sample import generate
+
+    events = generate(customers=60, seed=3).events
+    for start in range(0, len(events), 97):
+        await service.ingest_events(events[start : start + 97])
+    incremental = await partition(service.store)
+    job = await service.run_resolution("full")
+    assert job.status == "succeeded"
+    assert job.stats["unitsChanged"] == 0
+    assert job.stats["merges"] == 0
+    assert job.stats["splits"] == 0
+    assert job.stats["customersBefore"] == job.stats["customersAfter"] == len(incremental)
+    assert await partition(service.store) == incremental
+    assert (await service.resolution_job(job.id)) == job
+
+
+async def test_a_rule_change_is_applied_by_the_full_job(store: Store, settings: Settings) -> None:
+    await CdpService(store, settings).ingest_events(
+        [
+            ev("1", ("customer_id", "A"), ("email", "x@x.io")),
+            ev("2", ("customer_id", "B"), ("email", "x@x.io")),
+        ]
+    )
+    assert await customer_of(store, "customer_id:A") != await customer_of(store, "customer_id:B")
+    relaxed = CdpService(store, settings, rules=Rules(limits=MappingProxyType({"customer_id": 2})))
+    job = await relaxed.run_resolution("full")
+    assert job.stats["merges"] == 1
+    assert job.stats["unitsChanged"] == 1
+    assert await customer_of(store, "customer_id:A") == await customer_of(store, "customer_id:B")
+    again = await relaxed.run_resolution("full")
+    assert again.stats["unitsChanged"] == 0
+    # Back to the default rules: the merge is undone by a split.
+    strict = await CdpService(store, settings).run_resolution("full")
+    assert strict.stats["splits"] == 1
+    assert await customer_of(store, "customer_id:A") != await customer_of(store, "customer_id:B")
+    assert (await CdpService(store, settings).check()).ok
