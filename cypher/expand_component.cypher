@@ -1,5 +1,6 @@
 // One step of the locked walk over a resolution unit: ok-ok links and same-customer members.
-// Setting lockedAt takes each node's write lock, so no concurrent writer can change the unit.
+// Setting lockedAt takes each node's write lock, so no concurrent writer can change the unit;
+// each node is read after its lock is held.
 UNWIND $keys AS key
 MATCH (i:Identifier {key: key})
 CALL (i) {
@@ -13,4 +14,6 @@ CALL (i) {
 WITH DISTINCT n
 WHERE NOT n.key IN $seen
 SET n.lockedAt = $now
-RETURN n.key AS key
+WITH n
+OPTIONAL MATCH (n)-[:BELONGS_TO]->(c:Customer)
+RETURN [n.key, n.kind, n.value, n.firstSeen.epochMillis, n.status, c.id, c.createdAt.epochMillis] AS row

@@ -1,5 +1,7 @@
-// Take the write lock of each identifier (the start of a locked walk).
+// Take the write lock of each identifier (the start of a locked walk) and read it under the lock.
 UNWIND $keys AS key
 MATCH (i:Identifier {key: key})
 SET i.lockedAt = $now
-RETURN i.key AS key
+WITH i
+OPTIONAL MATCH (i)-[:BELONGS_TO]->(c:Customer)
+RETURN [i.key, i.kind, i.value, i.firstSeen.epochMillis, i.status, c.id, c.createdAt.epochMillis] AS row

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from rich.console import Console
 
@@ -71,6 +72,85 @@ def _schema_apply(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from graph_cdp.commands import ingest_file, print_totals
+
+    totals = ingest_file(
+        settings, args.file, batch=args.batch, restart=args.restart, source_name=args.source
+    )
+    print_totals("ingest", totals)
+    return 0
+
+
+def _resolve(args: argparse.Namespace, settings: Settings) -> int:
+    from graph_cdp.commands import print_totals, resolve
+
+    stats = resolve(settings, "full" if args.full else "incremental")
+    print_totals("resolution job", stats)
+    return 0 if stats["status"] == "succeeded" else 1
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    from graph_cdp.commands import with_service
+
+    report = with_service(settings, lambda service: service.check())
+    for line in report.lines():
+        console.print(line)
+    return 0 if report.ok else 1
+
+
+def _dead_letters(args: argparse.Namespace, settings: Settings) -> int:
+    from graph_cdp.commands import print_totals, with_service
+
+    if args.action == "replay":
+        result = with_service(settings, lambda service: service.replay_dead_letters())
+        print_totals(
+            "replay",
+            {
+                "accepted": result.accepted,
+                "duplicates": result.duplicates,
+                "still rejected": len(result.rejected),
+            },
+        )
+        return 0
+    letters = with_service(settings, lambda service: service.dead_letters(args.first))
+    for letter in letters:
+        console.print(f"{letter.id}  {letter.at:%Y-%m-%d %H:%M:%S}  {'; '.join(letter.reasons)}")
+    console.print(f"{len(letters)} dead letter(s) waiting for replay.")
+    return 0
+
+
+def _sample(args: argparse.Namespace, settings: Settings) -> int:
+    from graph_cdp.sample import generate, write_jsonl
+
+    data = generate(customers=args.customers, seed=args.seed)
+    with Path(args.out).open("w", encoding="utf-8") as out:
+        count = write_jsonl(data.events, out)
+    console.print(f"{count} events of {args.customers} customers written to {args.out}.")
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from api.serve import serve
+
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    serve(settings.model_copy(update=overrides))
+    return 0
+
+
+def _browser(args: argparse.Namespace, settings: Settings) -> int:
+    from graph_cdp.browser import browser_command
+
+    console.print(browser_command(settings))
+    return 0
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from graph_cdp.demo import run_demo
+
+    return run_demo(settings, customers=args.customers, seed=args.seed, serve=not args.no_serve)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="graph-cdp", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -88,6 +168,40 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     schema.add_parser("apply", help="create them (idempotent)")
+
+    ingest = sub.add_parser("ingest", help="ingest events from JSON lines (a file or -)")
+    ingest.add_argument("file", help="a .jsonl file of events, or - for stdin")
+    ingest.add_argument("--batch", type=int, default=500, help="events per request")
+    ingest.add_argument("--source", help="the source to record on events without one")
+    ingest.add_argument("--restart", action="store_true", help="ignore a saved checkpoint")
+
+    resolve = sub.add_parser("resolve", help="run a resolution job")
+    resolve.add_argument("--full", action="store_true", help="recompute everything")
+
+    sub.add_parser("check", help="verify the invariants; non-zero exit when one breaks")
+
+    dead = sub.add_parser("dead-letters", help="rejected events").add_subparsers(
+        dest="action", required=True
+    )
+    listing = dead.add_parser("list", help="those waiting for replay")
+    listing.add_argument("--first", type=int, default=100)
+    dead.add_parser("replay", help="validate again (after a rule change) and ingest")
+
+    sample = sub.add_parser("sample", help="write synthetic events with ground truth")
+    sample.add_argument("out", help="the .jsonl file to write")
+    sample.add_argument("--customers", type=int, default=2000)
+    sample.add_argument("--seed", type=int, default=7)
+
+    serve = sub.add_parser("serve", help="serve the GraphQL API (uvicorn)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+
+    sub.add_parser("browser", help="the Neo4j Browser URL, style and saved queries")
+
+    demo = sub.add_parser("demo", help="the tour: sample data, resolution, API, Browser")
+    demo.add_argument("--customers", type=int, default=2000)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--no-serve", action="store_true", help="stop before serving the API")
     return parser
 
 
@@ -97,6 +211,15 @@ HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("neo4j", "status"): _neo4j_status,
     ("neo4j", "ensure"): _neo4j_ensure,
     ("schema", "apply"): _schema_apply,
+    ("ingest", None): _ingest,
+    ("resolve", None): _resolve,
+    ("check", None): _check,
+    ("dead-letters", "list"): _dead_letters,
+    ("dead-letters", "replay"): _dead_letters,
+    ("sample", None): _sample,
+    ("serve", None): _serve,
+    ("browser", None): _browser,
+    ("demo", None): _demo,
 }
 
 

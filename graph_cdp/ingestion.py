@@ -146,6 +146,16 @@ class Ingestor:
             customers_merged=written.outcome.merges,
         )
 
+    async def keep_unreadable(
+        self, lines: Sequence[tuple[int, object]], source: str | None = None
+    ) -> list[str]:
+        """Lines of an input file that are not a JSON object: kept as dead letters too."""
+        rejected: list[tuple[int, str | None, list[str], str]] = [
+            (n, None, [f"line {n} is not a JSON object"], _payload({"line": n, "text": text}))
+            for n, text in lines
+        ]
+        return await self._keep_dead_letters(rejected, source, datetime.now(UTC))
+
     async def _keep_dead_letters(
         self,
         rejected: list[tuple[int, str | None, list[str], str]],

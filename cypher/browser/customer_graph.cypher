@@ -1,4 +1,6 @@
-// Customer graph: one customer, its identifiers, the LINKED evidence touching them (refused links to other customers too), the latest interactions that observed them, and the customers merged into it or split from it. Param: $customerId.
+// Customer graph: one customer and its identity graph ($customerId)
+// Its identifiers, the LINKED evidence touching them (refused links to other customers too),
+// the latest interactions that observed them, and the customers merged into it or split from it.
 MATCH (c:Customer {id: $customerId})
 RETURN c AS customer,
        COLLECT {

@@ -1,4 +1,6 @@
-// Evidence path: the shortest chain of LINKED evidence between two identifiers, by key ("kind:value"), each hop with its rule and whether a rule refused it. Params: $a, $b.
+// Evidence path: the shortest LINKED chain between two identifiers ($a, $b)
+// Keys are "kind:value". Each hop shows its rule and whether a rule refused it. mergeable is
+// true only when every hop is active.
 MATCH p = SHORTEST 1 (a:Identifier {key: $a})-[:LINKED]-+(b:Identifier {key: $b})
 RETURN p AS path,
        length(p) AS hops,

@@ -1,4 +1,6 @@
-// Hubs and blocked identifiers: what rules keep out of merges (status hub or blocked), why, and their degree in links and interactions.
+// Hubs and blocked identifiers: what the rules keep out of merges
+// Identifiers with status hub or blocked, why (statusReason), and their degree in links and
+// interactions.
 MATCH (i:Identifier)
 WHERE i.status IN ['hub', 'blocked']
 RETURN i.status AS status,

@@ -1,4 +1,6 @@
-// Largest customers: the 25 customers (not merged away) with the most identifiers, with their kinds, interactions and merged ids; the first place to look for over-merging.
+// Largest customers: the 25 customers with the most identifiers
+// Customers merged away are left out. Each row counts identifiers by kind, interactions and
+// the old profiles merged into it: the first place to look for over-merging.
 MATCH (c:Customer)
 WHERE NOT (c)-[:MERGED_INTO]->(:Customer)
 WITH c, COUNT { (:Identifier)-[:BELONGS_TO]->(c) } AS identifiers

@@ -1,4 +1,6 @@
-// Last job changes: the latest resolution job, its counts, and the customers it merged (MERGED_INTO) and split (SPLIT_FROM), found by the relationships' jobId.
+// Last job changes: what the latest resolution job merged and split
+// The job's counts, and the customers it merged (MERGED_INTO) and split (SPLIT_FROM), found by
+// the relationships' jobId.
 MATCH (j:ResolutionJob)
 WITH j
 ORDER BY j.startedAt DESC

@@ -1,4 +1,5 @@
-// Refused merges: every LINKED a rule refused to merge through (active = false), which rule refused it, and the customer on each side.
+// Refused merges: the LINKED evidence a rule refused to merge through
+// Links with active = false, which rule refused each (refusedBy), and the customer on each side.
 MATCH (a:Identifier)-[l:LINKED {active: false}]->(b:Identifier)
 OPTIONAL MATCH sideA = (a)-[:BELONGS_TO]->(ca:Customer)
 OPTIONAL MATCH sideB = (b)-[:BELONGS_TO]->(cb:Customer)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 
 @dataclass
@@ -35,12 +34,13 @@ class Plan:
 def plan_assignment(
     clusters: Sequence[Sequence[str]],
     current: Mapping[str, str | None],
-    first_seen: Mapping[str, datetime],
-    created_at: Mapping[str, datetime],
+    first_seen: Mapping[str, int],
+    created_at: Mapping[str, int],
     new_id: Callable[[], str],
 ) -> Plan:
     """Which customer each cluster becomes. ``current`` covers every member of every
-    customer involved (the caller loads whole customers, never parts)."""
+    customer involved (the caller loads whole customers, never parts); times are epoch
+    milliseconds."""
     cluster_of = {key: i for i, members in enumerate(clusters) for key in members}
     members: dict[str, list[str]] = {}
     for key, customer in current.items():

@@ -29,7 +29,6 @@ from graph_cdp.resolution.incremental import Outcome, resolve_seeds
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store import Store, run
 from graph_cdp.store.cypher import load
-from graph_cdp.store.values import native
 
 Progress = Callable[[str, int, int], None]
 UNITS_PER_TX_IDENTIFIERS = 2000
@@ -91,13 +90,13 @@ async def read_snapshot(store: Store, policy: IdentifierPolicy, rules: Rules) ->
         result = await session.run(load("all_identifiers"))
         async for r in result:
             key = r["key"]
-            nodes[key] = Node(key, r["kind"], r["value"], native(r["firstSeen"]))
+            nodes[key] = Node(key, r["kind"], r["value"], int(r["firstSeen"] or 0))
             stored[key] = r["status"] or OK
             blocked[key] = policy.blocklist.reason(r["kind"], r["value"])
             customer[key] = r["customer"]
         result = await session.run(load("all_links"))
         async for r in result:
-            link = Link(r["a"], r["b"], int(r["count"]), native(r["firstSeen"]), r["revoked"])
+            link = Link(r["a"], r["b"], int(r["count"]), int(r["firstSeen"] or 0), r["revoked"])
             links.append(link)
             degree[r["a"]] += 1
             degree[r["b"]] += 1

@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from graph_cdp.resolution.rules import Rules, limit_bucket
 
@@ -36,7 +35,7 @@ class Node:
     key: str
     kind: str
     value: str
-    first_seen: datetime
+    first_seen: int  # epoch milliseconds
     status: str = OK  # "ok" | "blocked" | "hub"
 
 
@@ -45,7 +44,7 @@ class Link:
     a: str
     b: str
     count: int
-    first_seen: datetime
+    first_seen: int  # epoch milliseconds
     revoked: bool = False
 
     @property

@@ -18,7 +18,7 @@ from neo4j import AsyncManagedTransaction
 from graph_cdp.resolution.assignment import plan_assignment
 from graph_cdp.resolution.clustering import resolve
 from graph_cdp.resolution.rules import Rules
-from graph_cdp.store.units import load_unit, walk_locked, write_changes
+from graph_cdp.store.units import load_links, walk_locked, write_changes
 
 
 def new_customer_id() -> str:
@@ -58,10 +58,10 @@ async def resolve_seeds(
     new_id: Callable[[], str] = new_customer_id,
 ) -> Outcome:
     """Lock the units of ``seeds``, resolve them from scratch, write what changed."""
-    keys = await walk_locked(tx, seeds, now)
-    if not keys:
+    unit = await walk_locked(tx, seeds, now)
+    if not unit.nodes:
         return Outcome()
-    unit = await load_unit(tx, keys)
+    await load_links(tx, unit)
     resolution = resolve(unit.nodes, unit.links, rules)
     first_seen = {k: n.first_seen for k, n in unit.nodes.items()}
     plan = plan_assignment(resolution.clusters, unit.current, first_seen, unit.created_at, new_id)
@@ -84,7 +84,7 @@ async def resolve_seeds(
         job_id=job_id,
     )
     return Outcome(
-        unit_size=len(keys),
+        unit_size=len(unit.nodes),
         customers_created=len(plan.created),
         splits=len(plan.splits),
         merges=len(plan.merges),

@@ -16,9 +16,8 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph_cdp.resolution.clustering import Link, Node
+from graph_cdp.resolution.clustering import OK, Link, Node
 from graph_cdp.store.driver import run
-from graph_cdp.store.values import native
 
 
 @dataclass
@@ -26,44 +25,40 @@ class Unit:
     nodes: dict[str, Node]
     links: list[Link]
     current: dict[str, str | None]  # identifier key -> customer id
-    created_at: dict[str, datetime]  # customer id -> createdAt
+    created_at: dict[str, int]  # customer id -> createdAt, epoch milliseconds
     decisions: dict[tuple[str, str], tuple[bool, str | None]]  # stored (active, refusedBy)
 
 
-async def walk_locked(tx: AsyncManagedTransaction, seeds: Iterable[str], now: datetime) -> set[str]:
-    """Lock the seeds and everything they reach; return the closed unit."""
-    start = sorted(set(seeds))
-    locked = await run(tx, "lock_identifiers", keys=start, now=now)
-    seen = {r["key"] for r in locked}
-    frontier = sorted(seen)
+def _take(unit: Unit, row: list[Any]) -> None:
+    key, kind, value, first_seen, status, customer, created = row
+    unit.nodes[key] = Node(key, kind, value, int(first_seen or 0), status or OK)
+    unit.current[key] = customer
+    if customer is not None:
+        unit.created_at[customer] = int(created or 0)
+
+
+async def walk_locked(tx: AsyncManagedTransaction, seeds: Iterable[str], now: datetime) -> Unit:
+    """Lock the seeds and everything they reach, reading each identifier under its lock."""
+    unit = Unit({}, [], {}, {}, {})
+    for r in await run(tx, "lock_identifiers", keys=sorted(set(seeds)), now=now):
+        _take(unit, r["row"])
+    frontier = sorted(unit.nodes)
     while frontier:
-        found = await run(tx, "expand_component", keys=frontier, seen=sorted(seen), now=now)
-        new = {r["key"] for r in found} - seen
-        seen |= new
-        frontier = sorted(new)
-    return seen
+        found = await run(tx, "expand_component", keys=frontier, seen=sorted(unit.nodes), now=now)
+        new = [r["row"] for r in found if r["row"][0] not in unit.nodes]
+        for row in new:
+            _take(unit, row)
+        frontier = sorted(row[0] for row in new)
+    return unit
 
 
-async def load_unit(tx: AsyncManagedTransaction, keys: set[str]) -> Unit:
-    ordered = sorted(keys)
-    nodes: dict[str, Node] = {}
-    current: dict[str, str | None] = {}
-    created_at: dict[str, datetime] = {}
-    for r in await run(tx, "load_unit_nodes", keys=ordered):
-        nodes[r["key"]] = Node(
-            r["key"], r["kind"], r["value"], native(r["firstSeen"]), r["status"] or "ok"
-        )
-        current[r["key"]] = r["customer"]
-        if r["customer"] is not None:
-            created_at[r["customer"]] = native(r["customerCreatedAt"])
-    links: list[Link] = []
-    decisions: dict[tuple[str, str], tuple[bool, str | None]] = {}
-    for r in await run(tx, "load_unit_links", keys=ordered):
-        if r["b"] in nodes:
-            link = Link(r["a"], r["b"], int(r["count"]), native(r["firstSeen"]), bool(r["revoked"]))
-            links.append(link)
-            decisions[(r["a"], r["b"])] = (bool(r["active"]), r["refusedBy"])
-    return Unit(nodes, links, current, created_at, decisions)
+async def load_links(tx: AsyncManagedTransaction, unit: Unit) -> None:
+    """The links inside a locked unit, and what was last decided for each."""
+    rows = await run(tx, "load_unit_links", keys=sorted(unit.nodes))
+    for a, b, count, first_seen, active, refused_by, revoked in rows[0]["rows"] if rows else []:
+        if b in unit.nodes:
+            unit.links.append(Link(a, b, int(count), int(first_seen or 0), bool(revoked)))
+            unit.decisions[(a, b)] = (bool(active), refused_by)
 
 
 async def write_changes(
