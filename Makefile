@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install neo4j neo4j-stop demo test unit lint format bench schema-export clean
+.PHONY: install neo4j neo4j-stop demo test unit lint format bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -38,8 +38,15 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: neo4j
-	$(BIN)/python -m bench
+# Benchmarks wipe their database, so they get a local server of their own.
+BENCH_ENV := NEO4J_URI=bolt://127.0.0.1:7690 GRAPH_CDP_NEO4J_HTTP_PORT=7477 GRAPH_CDP_NEO4J_HOME=.neo4j-bench GRAPH_CDP_NEO4J_HEAP=4g GRAPH_CDP_NEO4J_PAGECACHE=4g
+bench: $(STAMP)
+	$(BENCH_ENV) $(BIN)/graph-cdp neo4j start
+	$(BENCH_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
+	$(BENCH_ENV) $(BIN)/graph-cdp neo4j stop
+
+screenshots: neo4j
+	$(BIN)/python -m scripts.screenshots
 
 clean:
-	rm -rf $(VENV) .neo4j .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .neo4j .neo4j-bench .pytest_cache .mypy_cache .ruff_cache

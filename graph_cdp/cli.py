@@ -76,7 +76,12 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from graph_cdp.commands import ingest_file, print_totals
 
     totals = ingest_file(
-        settings, args.file, batch=args.batch, restart=args.restart, source_name=args.source
+        settings,
+        args.file,
+        batch=args.batch,
+        restart=args.restart,
+        source_name=args.source,
+        defer=args.defer_resolution,
     )
     print_totals("ingest", totals)
     return 0
@@ -139,9 +144,18 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _browser(args: argparse.Namespace, settings: Settings) -> int:
-    from graph_cdp.browser import browser_command
+    from graph_cdp.browser import browser_command, guide_url, open_guide_server
 
-    console.print(browser_command(settings))
+    console.print(browser_command(settings), markup=False)
+    if args.guide is not None:
+        server = open_guide_server(args.guide)
+        console.print(
+            f"\nRun in Browser:  :play {guide_url(server)}   (Ctrl-C stops)", markup=False
+        )
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()
     return 0
 
 
@@ -174,6 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--batch", type=int, default=500, help="events per request")
     ingest.add_argument("--source", help="the source to record on events without one")
     ingest.add_argument("--restart", action="store_true", help="ignore a saved checkpoint")
+    ingest.add_argument(
+        "--defer-resolution",
+        action="store_true",
+        help="bulk backfill: write evidence only, then run one full resolution job",
+    )
 
     resolve = sub.add_parser("resolve", help="run a resolution job")
     resolve.add_argument("--full", action="store_true", help="recompute everything")
@@ -196,7 +215,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
 
-    sub.add_parser("browser", help="the Neo4j Browser URL, style and saved queries")
+    browser = sub.add_parser("browser", help="the Neo4j Browser URL, style and saved queries")
+    browser.add_argument(
+        "--guide",
+        type=int,
+        nargs="?",
+        const=8001,
+        default=None,
+        metavar="PORT",
+        help="serve the :play guide on localhost until Ctrl-C",
+    )
 
     demo = sub.add_parser("demo", help="the tour: sample data, resolution, API, Browser")
     demo.add_argument("--customers", type=int, default=2000)

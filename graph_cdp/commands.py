@@ -58,7 +58,13 @@ def checkpoint_path(path: Path) -> Path:
 
 
 def ingest_file(
-    settings: Settings, source: str, *, batch: int, restart: bool, source_name: str | None
+    settings: Settings,
+    source: str,
+    *,
+    batch: int,
+    restart: bool,
+    source_name: str | None,
+    defer: bool = False,
 ) -> dict[str, int]:
     """Ingest JSON lines in batches; a checkpoint file makes an interrupted run resumable."""
     from_stdin = source == "-"
@@ -84,7 +90,9 @@ def ingest_file(
                     events = [e for _, e in pending if isinstance(e, dict)]
                     unreadable = [(n, e) for n, e in pending if not isinstance(e, dict)]
                     if events:
-                        result = await service.ingest_events(events, source=source_name)
+                        result = await service.ingest_events(
+                            events, source=source_name, resolve=not defer
+                        )
                         totals["accepted"] += result.accepted
                         totals["duplicates"] += result.duplicates
                         totals["rejected"] += len(result.rejected)
@@ -108,6 +116,9 @@ def ingest_file(
                 stream.close()
         if checkpoint is not None:
             checkpoint.unlink(missing_ok=True)
+        if defer:
+            job = await service.run_resolution("full")
+            totals["customers"] = int(job.stats.get("customersAfter", 0))
         return totals
 
     return with_service(settings, work)

@@ -23,7 +23,7 @@ from graph_cdp.store.values import native
 
 # Events per transaction: large enough to amortize round trips, small enough that a
 # retried deadlock redoes little work.
-CHUNK = 250
+CHUNK = 1000
 
 
 def _reasons(exc: InvalidInput) -> list[str]:
@@ -54,7 +54,11 @@ class Ingestor:
         self.rules = rules
 
     async def ingest(
-        self, raw_events: Sequence[Mapping[str, Any]], *, source: str | None = None
+        self,
+        raw_events: Sequence[Mapping[str, Any]],
+        *,
+        source: str | None = None,
+        resolve: bool = True,
     ) -> IngestResult:
         check_batch_size(len(raw_events), self.limits)
         now = datetime.now(UTC)
@@ -83,7 +87,7 @@ class Ingestor:
         total = Written()
         for start in range(0, len(accepted), CHUNK):
             chunk = accepted[start : start + CHUNK]
-            written = await self._write_chunk(chunk, now)
+            written = await self._write_chunk(chunk, now, resolve)
             total.created += written.created
             total.duplicates += written.duplicates
             total.blocked += written.blocked
@@ -103,11 +107,11 @@ class Ingestor:
             customers_merged=total.outcome.merges,
         )
 
-    async def _write_chunk(self, chunk: list[Event], now: datetime) -> Written:
+    async def _write_chunk(self, chunk: list[Event], now: datetime, resolve: bool) -> Written:
         batch_id = uuid.uuid4().hex
 
         async def work(tx: AsyncManagedTransaction) -> Written:
-            return await write_events(tx, chunk, self.rules, now, batch_id)
+            return await write_events(tx, chunk, self.rules, now, batch_id, resolve)
 
         return await self.store.write(work)
 

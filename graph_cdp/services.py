@@ -64,10 +64,16 @@ class CdpService:
 
     # --- writes ---
     async def ingest_events(
-        self, events: Sequence[Mapping[str, Any]], *, source: str | None = None
+        self,
+        events: Sequence[Mapping[str, Any]],
+        *,
+        source: str | None = None,
+        resolve: bool = True,
     ) -> IngestResult:
-        """Validate, store once by messageId, link and resolve; rejects go to dead letters."""
-        return await self.ingestor.ingest(events, source=source)
+        """Validate, store once by messageId, link and resolve; rejects go to dead letters.
+
+        ``resolve=False`` defers resolution to a full job (bulk backfills)."""
+        return await self.ingestor.ingest(events, source=source, resolve=resolve)
 
     async def push_identifiers(
         self, identifiers: Sequence[Mapping[str, Any]], *, source: str | None = None

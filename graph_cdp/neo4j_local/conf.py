@@ -109,6 +109,9 @@ def write_home(
         "server.default_advertised_address=127.0.0.1",
         f"server.bolt.listen_address=127.0.0.1:{bolt_port}",
         f"server.http.listen_address=127.0.0.1:{http_port}",
+        # Advertise the real ports: Browser's connect form and routing use them.
+        f"server.bolt.advertised_address=127.0.0.1:{bolt_port}",
+        f"server.http.advertised_address=127.0.0.1:{http_port}",
         "server.https.enabled=false",
         f"server.memory.heap.initial_size={heap}",
         f"server.memory.heap.max_size={heap}",

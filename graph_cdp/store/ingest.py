@@ -89,6 +89,7 @@ async def _link_and_resolve(
     rules: Rules,
     now: datetime,
     reason: str,
+    resolve: bool = True,
 ) -> Outcome:
     """After the identifiers exist: evidence, degrees and statuses, then resolution."""
     if links:
@@ -104,6 +105,8 @@ async def _link_and_resolve(
     )
     if inactive:
         await run(tx, "refuse_links_of_inactive", keys=inactive)
+    if not resolve:
+        return Outcome()
     return await resolve_seeds(tx, (r["key"] for r in identifiers), rules, now, reason=reason)
 
 
@@ -113,8 +116,12 @@ async def write_events(
     rules: Rules,
     now: datetime,
     batch_id: str,
+    resolve: bool = True,
 ) -> Written:
-    """Store new events once (duplicates by id change nothing), link, resolve."""
+    """Store new events once (duplicates by id change nothing), link, resolve.
+
+    ``resolve=False`` is the bulk-load path: evidence is written, customers are left to
+    a full resolution job (which gives the same result, see test_agreement)."""
     rows = [
         {
             "id": e.message_id,
@@ -145,7 +152,9 @@ async def write_events(
     await run(tx, "merge_identifiers", rows=identifiers)
     observed = [{"id": e.message_id, "keys": list(e.identifier_keys)} for e in fresh]
     await run(tx, "create_observed", rows=observed)
-    written.outcome = await _link_and_resolve(tx, identifiers, links, rules, now, "ingest")
+    written.outcome = await _link_and_resolve(
+        tx, identifiers, links, rules, now, "ingest", resolve=resolve
+    )
     return written
 
 

@@ -122,3 +122,26 @@ def test_incremental_and_batch_resolution_agree(
     settings: Settings, actions: list[Any], sizes: list[int]
 ) -> None:
     asyncio.run(_play(settings, actions, sizes))
+
+
+async def test_deferred_bulk_load_then_full_job_equals_resolving_every_write(
+    store: Store, settings: Settings
+) -> None:
+    from graph_cdp.sample import generate
+
+    events = generate(customers=80, seed=21).events
+    service = CdpService(store, settings)
+    for start in range(0, len(events), 150):
+        await service.ingest_events(events[start : start + 150])
+    incremental = await partition(store)
+
+    await wipe(store)
+    await store.apply_schema()
+    for start in range(0, len(events), 150):
+        result = await service.ingest_events(events[start : start + 150], resolve=False)
+        assert result.customers_created == 0
+    assert await partition(store) == set()
+    job = await service.run_resolution("full")
+    assert job.stats["identifiers"] == sum(len(p) for p in incremental)
+    assert await partition(store) == incremental
+    assert (await service.check()).ok

@@ -1,0 +1,116 @@
+"""`make bench`: ingest, accuracy and batch benchmarks; reports in bench/reports/.
+
+Runs against the Neo4j in the environment (the Makefile starts a separate local
+server for benchmarks, so they never wipe your data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from typing import Any
+
+from rich.console import Console
+
+from bench.accuracy import bench_accuracy
+from bench.batch import bench_batch
+from bench.common import write_report
+from bench.ingest import bench_ingest
+from graph_cdp.config import Settings
+from graph_cdp.store import Store
+
+console = Console(highlight=False)
+
+
+def _ingest_lines(r: dict[str, Any]) -> list[str]:
+    rates = r["events_per_second"]
+    return [
+        f"{r['events']} events of {r['customers']} customers, batches of 500, same process.",
+        "",
+        "| path | events/s | ratio vs raw driver |",
+        "| --- | ---: | ---: |",
+        f"| raw driver writes (baseline) | {rates['raw_driver']:.0f} | 1.00 |",
+        f"| graph-cdp, resolved on every write | {rates['graph_cdp']:.0f} | "
+        f"{r['ratio_vs_raw']['graph_cdp']:.2f} |",
+        f"| graph-cdp, deferred + one full job | {rates['graph_cdp_deferred']:.0f} | "
+        f"{r['ratio_vs_raw']['graph_cdp_deferred']:.2f} |",
+    ]
+
+
+def _accuracy_lines(r: dict[str, Any]) -> list[str]:
+    ours, naive = r["graph_cdp"], r["naive_components"]
+    rows = ["precision", "recall", "f1", "over_merged", "largest_entity", "entities"]
+    lines = [
+        f"{r['customers']} customers, {r['events']} events ({r['mode']}); "
+        f"invariants hold: {r['invariants_ok']}.",
+        "",
+        "| metric | graph-cdp | naive components |",
+        "| --- | ---: | ---: |",
+    ]
+    for key in rows:
+        a, b = ours[key], naive[key]
+        fmt = "{:.4f}" if isinstance(a, float) else "{}"
+        lines.append(f"| {key} | {fmt.format(a)} | {fmt.format(b)} |")
+    lines += ["", f"Refused links by rule: `{json.dumps(r['job'].get('refusedByRule'))}`"]
+    return lines
+
+
+def _batch_lines(r: dict[str, Any]) -> list[str]:
+    first, second = r["first_job"], r["second_job"]
+    return [
+        f"{r['identifiers']} identifiers, {r['links']} links written directly.",
+        "",
+        "| | seconds |",
+        "| --- | ---: |",
+        f"| first full job (assigns every identifier) | {r['seconds']['first_full_job']:.1f} |",
+        f"| second full job (nothing to change) | {r['seconds']['second_full_job']:.1f} |",
+        f"| components step in the job | {second['seconds']['components']:.3f} |",
+        f"| scipy connected_components alone | {r['seconds']['scipy_components_alone']:.3f} |",
+        "",
+        f"Components step / scipy alone: {r['components_step_vs_scipy']:.2f}x. "
+        f"First job stages: `{json.dumps(first['seconds'])}`; "
+        f"second: `{json.dumps(second['seconds'])}`.",
+        f"Customers after: {first['customersAfter']}; refused by rule: "
+        f"`{json.dumps(first['refusedByRule'])}`.",
+    ]
+
+
+async def main(args: argparse.Namespace) -> None:
+    settings = Settings()
+    store = Store.open(settings)
+    try:
+        await store.ping()
+        if "ingest" in args.only:
+            r = await bench_ingest(store, settings, args.ingest_customers, args.seed)
+            console.print(write_report("ingest", r, _ingest_lines(r)).read_text())
+        if "accuracy" in args.only:
+            r = await bench_accuracy(
+                store, settings, args.accuracy_customers, args.seed, args.incremental
+            )
+            console.print(write_report("accuracy", r, _accuracy_lines(r)).read_text())
+        if "batch" in args.only:
+            r = await bench_batch(store, settings, args.batch_identifiers, args.seed)
+            console.print(write_report("batch", r, _batch_lines(r)).read_text())
+    finally:
+        await store.close()
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=["ingest", "accuracy", "batch"],
+        choices=["ingest", "accuracy", "batch"],
+    )
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--ingest-customers", type=int, default=2000)
+    parser.add_argument("--accuracy-customers", type=int, default=20000)
+    parser.add_argument("--incremental", action="store_true", help="resolve on every write")
+    parser.add_argument("--batch-identifiers", type=int, default=1_000_000)
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))

@@ -1,0 +1,5 @@
+// Bench setup for the 1M-identifier batch job: identifier nodes written directly.
+UNWIND $rows AS row
+CREATE (i:Identifier {key: row.key, kind: row.kind, value: row.value, status: 'ok',
+                      firstSeen: row.at, lastSeen: row.at, degree: 0})
+SET i:$(row.label)
