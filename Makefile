@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install neo4j neo4j-stop demo test unit lint format bench screenshots clean
+.PHONY: install neo4j neo4j-stop demo test unit lint format bench screenshots serve schema-export clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -44,6 +44,12 @@ bench: $(STAMP)
 	$(BENCH_ENV) $(BIN)/graph-cdp neo4j start
 	$(BENCH_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
 	$(BENCH_ENV) $(BIN)/graph-cdp neo4j stop
+
+serve: neo4j
+	$(BIN)/graph-cdp serve
+
+schema-export: $(STAMP)
+	$(BIN)/python -m api.export_schema
 
 screenshots: neo4j
 	$(BIN)/python -m scripts.screenshots

@@ -118,12 +118,20 @@ async def read_snapshot(store: Store, policy: IdentifierPolicy, rules: Rules) ->
 
 
 def unit_labels(snapshot: Snapshot) -> Any:
-    """Connected components over candidate links and shared customers (scipy)."""
-    index, nodes = snapshot.index, snapshot.nodes
+    """Connected components over candidate links and shared customers (scipy).
+
+    A link counts when each end is ``ok`` under the stored status or the new one: the
+    locked walk in the database follows stored statuses until the job updates them, so
+    a unit must hold everything that walk can reach, or two transactions could resolve
+    overlapping parts with different views of a hub.
+    """
+    index, nodes, stored = snapshot.index, snapshot.nodes, snapshot.stored_status
     rows: list[int] = []
     cols: list[int] = []
     for link in snapshot.links:
-        if nodes[link.a].status == OK and nodes[link.b].status == OK:
+        if (nodes[link.a].status == OK or stored[link.a] == OK) and (
+            nodes[link.b].status == OK or stored[link.b] == OK
+        ):
             rows.append(index[link.a])
             cols.append(index[link.b])
     first_member: dict[str, int] = {}

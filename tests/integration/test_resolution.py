@@ -282,3 +282,45 @@ async def test_a_rule_change_is_applied_by_the_full_job(store: Store, settings: 
     assert strict.stats["splits"] == 1
     assert await customer_of(store, "customer_id:A") != await customer_of(store, "customer_id:B")
     assert (await CdpService(store, settings).check()).ok
+
+
+async def test_a_job_killed_half_way_leaves_a_consistent_graph_and_can_be_rerun(
+    store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph_cdp.resolution import batch
+    from graph_cdp.sample import generate
+
+    await CdpService(store, settings).ingest_events(generate(customers=60, seed=8).events[:800])
+    # A stricter hub rule changes many units at once.
+    strict = Rules(
+        hub_thresholds=MappingProxyType(dict.fromkeys(DEFAULT_HUB_THRESHOLDS, 2)),
+        default_hub_threshold=2,
+    )
+    service = CdpService(store, settings, rules=strict)
+    monkeypatch.setattr(batch, "UNITS_PER_TX_IDENTIFIERS", 5)  # many small transactions
+
+    class Killed(Exception):
+        pass
+
+    def die_after_first_batch(stage: str, done: int, total: int) -> None:
+        if stage == "apply" and done < total:
+            raise Killed(f"killed after {done} of {total} units")
+
+    with pytest.raises(Killed):
+        await service.run_resolution("full", die_after_first_batch)
+    failed = await store.query("last_successful_job")
+    records, _, _ = await store.driver.execute_query(
+        "MATCH (j:ResolutionJob) RETURN j.status AS status, j.error AS error"
+    )
+    assert [r["status"] for r in records] == ["failed"]
+    assert "killed after" in records[0]["error"]
+    assert failed == []
+    assert (await service.check()).ok  # every committed unit is whole
+
+    rerun = await service.run_resolution("full")
+    assert rerun.status == "succeeded"
+    assert rerun.stats["unitsChanged"] > 0
+    finished = await partition(store)
+    assert (await service.run_resolution("full")).stats["unitsChanged"] == 0
+    assert await partition(store) == finished
+    assert (await service.check()).ok

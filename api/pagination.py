@@ -1,0 +1,95 @@
+"""Relay-style cursors over the service's pages.
+
+The service pages with an opaque ``end_cursor`` per page. A client may resume after any
+edge, not only after the last one, so each edge's cursor is ``(service cursor of its
+page's start, position in that page)``: resuming after the last edge of a page uses the
+service's own cursor and costs nothing extra; resuming mid-page refetches the few rows
+before it, bounded by the page size limit.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from graph_cdp.errors import InvalidInput, LimitExceeded
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class ServicePage(Protocol[T_co]):
+    @property
+    def items(self) -> Sequence[T_co]: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def end_cursor(self) -> str | None: ...
+    @property
+    def has_next_page(self) -> bool: ...
+
+
+Fetch = Callable[[int, str | None], Awaitable[ServicePage[T]]]
+
+
+@dataclass(frozen=True)
+class Slice(Generic[T]):
+    edges: list[tuple[T, str]]  # (item, cursor)
+    total: int
+    has_next_page: bool
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.edges[-1][1] if self.edges else None
+
+
+def encode_cursor(after: str | None, skip: int) -> str:
+    raw = json.dumps([after, skip], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, max_skip: int) -> tuple[str | None, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        after, skip = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError):
+        raise InvalidInput("'after' is not a cursor this API returned") from None
+    if not (after is None or isinstance(after, str)) or not isinstance(skip, int):
+        raise InvalidInput("'after' is not a cursor this API returned")
+    if not 0 <= skip <= max_skip:
+        raise InvalidInput("'after' is not a cursor this API returned")
+    return after, skip
+
+
+def check_count(first: int, maximum: int, name: str = "first") -> None:
+    if first < 1:
+        raise InvalidInput(f"'{name}' must be at least 1", argument=name)
+    if first > maximum:
+        raise LimitExceeded(
+            f"'{name}' is at most {maximum} (got {first})", argument=name, limit=maximum
+        )
+
+
+async def paginate(
+    fetch: Fetch[T], first: int | None, after: str | None, maximum: int, default: int = 20
+) -> Slice[T]:
+    """``first`` items after the client's cursor ``after``, each with its own cursor."""
+    first = default if first is None else first
+    check_count(first, maximum)
+    start, skip = decode_cursor(after, maximum) if after else (None, 0)
+    page = await fetch(first + skip, start)
+    items = list(page.items)
+    edges: list[tuple[T, str]] = []
+    for index in range(skip, len(items)):
+        last = index == len(items) - 1
+        cursor = (
+            encode_cursor(page.end_cursor, 0)
+            if last and page.end_cursor is not None
+            else encode_cursor(start, index + 1)
+        )
+        edges.append((items[index], cursor))
+    return Slice(edges=edges, total=page.total, has_next_page=page.has_next_page)

@@ -1,0 +1,135 @@
+"""The Profile type, its connections, and the fields it loads lazily (batched per request)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+import strawberry
+
+from api.context import Info
+from api.pagination import Slice, paginate
+from api.types import (
+    Count,
+    Identifier,
+    IdentifierGroup,
+    Interaction,
+    PageInfo,
+    Trait,
+    WeakPoint,
+    field,
+)
+from graph_cdp import domain
+
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+
+@strawberry.type
+class InteractionEdge:
+    node: Interaction
+    cursor: str
+
+
+@strawberry.type(description="Interactions, newest first.")
+class InteractionConnection:
+    edges: list[InteractionEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def from_slice(cls, page: Slice[domain.InteractionView]) -> InteractionConnection:
+        return cls(
+            edges=[
+                InteractionEdge(node=Interaction.from_domain(i), cursor=c) for i, c in page.edges
+            ],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total,
+        )
+
+
+@strawberry.type(description="One resolved customer: everything known, from every source.")
+class Profile:
+    id: strawberry.ID
+    created_at: datetime
+    updated_at: datetime
+    first_seen: datetime | None
+    last_seen: datetime | None
+    merged_from: list[strawberry.ID] = strawberry.field(
+        description="ids of profiles merged into this one; they still find it"
+    )
+    identifiers: list[Identifier]
+
+    @classmethod
+    def from_domain(cls, p: domain.Profile) -> Profile:
+        return cls(
+            id=strawberry.ID(p.id),
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+            first_seen=p.first_seen,
+            last_seen=p.last_seen,
+            merged_from=[strawberry.ID(m) for m in p.merged_from],
+            identifiers=[Identifier.from_domain(i) for i in p.identifiers],
+        )
+
+    @field("The identifiers grouped by kind, kinds in name order.")
+    def identifiers_by_kind(self) -> list[IdentifierGroup]:
+        groups: defaultdict[str, list[Identifier]] = defaultdict(list)
+        for identifier in self.identifiers:
+            groups[identifier.kind].append(identifier)
+        return [IdentifierGroup(kind=k, identifiers=groups[k]) for k in sorted(groups)]
+
+    @strawberry.field
+    async def traits(self, info: Info) -> list[Trait]:
+        return [Trait.from_domain(t) for t in await info.context.loaders.traits.load(self.id)]
+
+    @field("How many interactions of each type.")
+    async def counts_by_type(self, info: Info) -> list[Count]:
+        by_type, _ = await info.context.loaders.counts.load(self.id)
+        return [Count.from_domain(c) for c in by_type]
+
+    @field("How many interactions on each channel.")
+    async def counts_by_channel(self, info: Info) -> list[Count]:
+        _, by_channel = await info.context.loaders.counts.load(self.id)
+        return [Count.from_domain(c) for c in by_channel]
+
+    @field("Interactions, newest first, optionally of one type or channel.")
+    async def interactions(
+        self,
+        info: Info,
+        first: int | None = DEFAULT_PAGE,
+        after: str | None = None,
+        type: str | None = None,
+        channel: str | None = None,
+    ) -> InteractionConnection:
+        async def fetch(n: int, cursor: str | None) -> domain.InteractionPage:
+            return await info.context.service.interactions(
+                self.id, first=n, after=cursor, type=type, channel=channel
+            )
+
+        return InteractionConnection.from_slice(await paginate(fetch, first, after, MAX_PAGE))
+
+    @field("Bridge links whose removal would split this profile.")
+    async def weak_points(self, info: Info) -> list[WeakPoint]:
+        return [WeakPoint.from_domain(w) for w in await info.context.service.weak_points(self.id)]
+
+
+@strawberry.type
+class ProfileEdge:
+    node: Profile
+    cursor: str
+
+
+@strawberry.type
+class ProfileConnection:
+    edges: list[ProfileEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def from_slice(cls, page: Slice[domain.Profile]) -> ProfileConnection:
+        return cls(
+            edges=[ProfileEdge(node=Profile.from_domain(p), cursor=c) for p, c in page.edges],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total,
+        )

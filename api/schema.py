@@ -1,0 +1,213 @@
+"""The GraphQL schema: DESIGN.md's contract (names unchanged) plus a few extras.
+
+Resolvers are a few lines each: check a limit, call :class:`CdpService`, map the
+domain object with ``from_domain``. Expected outcomes live in the schema (``null`` for
+not found, result types for mutations); the rest are errors with ``extensions.code``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.types.execution import ExecutionContext
+from strawberry.types.graphql import OperationType
+
+from api.auth import NOBODY, Scope
+from api.context import Context, Info
+from api.errors import LIMIT_EXCEEDED, QUERY_TOO_DEEP, ErrorCodes, Forbidden, coded_rule
+from api.inputs import EventInput, IdentifierInput, check_batch
+from api.pagination import check_count, paginate
+from api.profile import DEFAULT_PAGE, MAX_PAGE, Profile, ProfileConnection
+from api.types import (
+    DeadLetter,
+    DeleteResult,
+    IdentityGraph,
+    IngestResult,
+    LinkExplanation,
+    ResolutionJob,
+    RevokeResult,
+    field,
+    mutation,
+)
+from graph_cdp.config import Settings
+from graph_cdp.errors import InvalidInput, ProfileNotFound
+
+DEFAULT_GRAPH_NODES = 200
+MAX_GRAPH_NODES = 2000
+MAX_DEAD_LETTERS = 1000
+MAX_ALIASES = 50
+MAX_TOKENS = 20_000
+RESOLUTION_MODES = ("full", "incremental")
+
+
+@strawberry.type
+class Query:
+    @field("A profile by id; an id merged away finds the survivor.")
+    async def profile(self, info: Info, id: strawberry.ID) -> Profile | None:
+        found = await info.context.service.profile(str(id))
+        return Profile.from_domain(found) if found else None
+
+    @field("The profile holding an identifier; the value is normalized.")
+    async def profile_by_identifier(self, info: Info, kind: str, value: str) -> Profile | None:
+        found = await info.context.service.profile_by_identifier(kind, value)
+        return Profile.from_domain(found) if found else None
+
+    @field("Every profile, a page at a time, with the total count.")
+    async def profiles(
+        self, info: Info, first: int | None = DEFAULT_PAGE, after: str | None = None
+    ) -> ProfileConnection:
+        page = await paginate(info.context.service.profiles, first, after, MAX_PAGE)
+        return ProfileConnection.from_slice(page)
+
+    @field("Nodes and edges to draw; at most maxNodes nodes.")
+    async def identity_graph(
+        self, info: Info, profile_id: strawberry.ID, max_nodes: int | None = DEFAULT_GRAPH_NODES
+    ) -> IdentityGraph:
+        max_nodes = DEFAULT_GRAPH_NODES if max_nodes is None else max_nodes
+        check_count(max_nodes, MAX_GRAPH_NODES, "maxNodes")
+        graph = await info.context.service.identity_graph(str(profile_id), max_nodes)
+        if graph is None:
+            raise ProfileNotFound(f"No profile {profile_id!r}", profile_id=str(profile_id))
+        return IdentityGraph.from_domain(graph)
+
+    @field("Why two identifiers are (or are not) one customer.")
+    async def explain_link(
+        self, info: Info, a: IdentifierInput, b: IdentifierInput
+    ) -> LinkExplanation | None:
+        found = await info.context.service.explain_link((a.kind, a.value), (b.kind, b.value))
+        return LinkExplanation.from_domain(found) if found else None
+
+    @strawberry.field
+    async def resolution_job(self, info: Info, id: strawberry.ID) -> ResolutionJob | None:
+        job = await info.context.service.resolution_job(str(id))
+        return ResolutionJob.from_domain(job) if job else None
+
+    @field("Inputs refused with their reasons, newest first.")
+    async def dead_letters(self, info: Info, first: int | None = 100) -> list[DeadLetter]:
+        first = 100 if first is None else first
+        check_count(first, MAX_DEAD_LETTERS)
+        return [DeadLetter.from_domain(d) for d in await info.context.service.dead_letters(first)]
+
+
+@strawberry.type
+class Mutation:
+    @mutation("Store events; idempotent by messageId.")
+    async def ingest_events(
+        self, info: Info, events: list[EventInput], source: str | None = None
+    ) -> IngestResult:
+        check_batch(len(events), info.context.settings.max_batch_size, "events")
+        raw = [e.to_mapping() for e in events]
+        result = await info.context.service.ingest_events(raw, source=source)
+        info.context.metrics.observe_ingest(result)
+        return IngestResult.from_domain(result)
+
+    @mutation("Identifiers known to belong together, seen as one.")
+    async def push_identifiers(
+        self, info: Info, identifiers: list[IdentifierInput], source: str | None = None
+    ) -> IngestResult:
+        check_batch(len(identifiers), info.context.settings.max_batch_size, "identifiers")
+        raw = [i.to_mapping() for i in identifiers]
+        result = await info.context.service.push_identifiers(raw, source=source)
+        info.context.metrics.observe_ingest(result)
+        return IngestResult.from_domain(result)
+
+    @mutation("Start a resolution job; it runs in the background.")
+    async def run_resolution(self, info: Info, mode: str | None = "full") -> ResolutionJob:
+        mode = mode or "full"
+        if mode not in RESOLUTION_MODES:
+            raise InvalidInput(f"mode must be one of {', '.join(RESOLUTION_MODES)}", mode=mode)
+        job = await info.context.service.start_resolution(mode)
+        info.context.metrics.jobs.labels(mode=mode).inc()
+        return ResolutionJob.from_domain(job)
+
+    @mutation("Forget a customer; what remains is re-resolved.")
+    async def delete_profile(self, info: Info, id: strawberry.ID) -> DeleteResult:
+        return DeleteResult.from_domain(await info.context.service.delete_profile(str(id)))
+
+    @mutation("Never merge through the link between a and b again; may split a profile.")
+    async def revoke_link(self, info: Info, a: IdentifierInput, b: IdentifierInput) -> RevokeResult:
+        outcome = await info.context.service.revoke_link((a.kind, a.value), (b.kind, b.value))
+        return RevokeResult.from_domain(outcome)
+
+    @mutation("Ingest the dead letters again (after a rule change).")
+    async def replay_dead_letters(self, info: Info) -> IngestResult:
+        result = await info.context.service.replay_dead_letters()
+        info.context.metrics.observe_ingest(result)
+        return IngestResult.from_domain(result)
+
+
+def _describe(ec: ExecutionContext) -> tuple[str | None, str | None]:
+    """The operation's name (or its root fields, when anonymous) and its type."""
+    if ec.graphql_document is None:
+        return None, None
+    try:
+        kind = ec.operation_type.value
+    except RuntimeError:
+        return None, None
+    if ec.operation_name:
+        return ec.operation_name, kind
+    for definition in ec.graphql_document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            sel = definition.selection_set.selections
+            names = sorted({s.name.value for s in sel if isinstance(s, FieldNode)})
+            return f"{kind} {'+'.join(names)}", kind
+    return None, kind
+
+
+class Guard(SchemaExtension):
+    """Queries need the read scope, mutations write; and the request log learns the operation."""
+
+    def on_execute(self) -> Iterator[None]:
+        ec = self.execution_context
+        context = ec.context if isinstance(ec.context, Context) else None
+        needed = Scope.WRITE if ec.operation_type is OperationType.MUTATION else Scope.READ
+        try:
+            (context.principal if context else NOBODY).require(needed)  # fail closed
+        except Forbidden as exc:
+            if context:
+                context.response.status_code = 403
+            ec.result = GraphQLExecutionResult(
+                data=None, errors=[GraphQLError(exc.message, original_error=exc)]
+            )
+        yield
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            context.record.operation, context.record.operation_type = _describe(
+                self.execution_context
+            )
+
+
+class ApiSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Unexpected errors are logged in full by api.errors.coded; expected ones are not."""
+
+
+def build_schema(settings: Settings) -> ApiSchema:
+    depth = QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules[0]
+    aliases = MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules[0]
+    limits = [coded_rule(depth, QUERY_TOO_DEEP), coded_rule(aliases, LIMIT_EXCEEDED)]
+    return ApiSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            ErrorCodes,
+            Guard,
+            functools.partial(AddValidationRules, limits),
+            functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        ],
+    )

@@ -1,0 +1,350 @@
+"""GraphQL output types other than Profile; each maps one domain object with ``from_domain``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar, cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from graph_cdp import domain
+from graph_cdp.resolution.incremental import Outcome
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def field(description: str) -> Callable[[F], F]:
+    """``strawberry.field(description=...)``, typed: its overload returns Any."""
+    return cast("Callable[[F], F]", strawberry.field(description=description))
+
+
+def mutation(description: str) -> Callable[[F], F]:
+    return cast("Callable[[F], F]", strawberry.mutation(description=description))
+
+
+@strawberry.type(description="One identifier of a profile, as normalized and stored.")
+class Identifier:
+    kind: str
+    value: str
+    key: str = strawberry.field(description="kind:normalized value, unique in the graph")
+    first_seen: datetime | None
+    last_seen: datetime | None
+    status: str = strawberry.field(description="ok | blocked | hub")
+    status_reason: str | None
+
+    @classmethod
+    def from_domain(cls, i: domain.IdentifierView) -> Identifier:
+        return cls(
+            kind=i.kind,
+            value=i.value,
+            key=i.key,
+            first_seen=i.first_seen,
+            last_seen=i.last_seen,
+            status=i.status,
+            status_reason=i.status_reason,
+        )
+
+
+@strawberry.type
+class IdentifierGroup:
+    kind: str
+    identifiers: list[Identifier]
+
+
+@strawberry.type(description="The latest non-empty value of one trait, and where it came from.")
+class Trait:
+    name: str
+    value: Any = strawberry.field(graphql_type=JSON)
+    source: str | None
+    at: datetime
+    interaction_id: str
+
+    @classmethod
+    def from_domain(cls, t: domain.TraitValue) -> Trait:
+        return cls(
+            name=t.name, value=t.value, source=t.source, at=t.at, interaction_id=t.interaction_id
+        )
+
+
+@strawberry.type
+class Count:
+    key: str
+    count: int
+
+    @classmethod
+    def from_domain(cls, c: domain.Count) -> Count:
+        return cls(key=c.key, count=c.count)
+
+
+@strawberry.type(description="A bridge link whose removal would split the profile in two.")
+class WeakPoint:
+    a: str
+    b: str
+    rule: str
+    count: int
+    side_sizes: list[int]
+
+    @classmethod
+    def from_domain(cls, w: domain.WeakPoint) -> WeakPoint:
+        return cls(a=w.a, b=w.b, rule=w.rule, count=w.count, side_sizes=list(w.side_sizes))
+
+
+@strawberry.type
+class Interaction:
+    id: strawberry.ID
+    type: str
+    channel: str | None
+    source: str | None
+    at: datetime
+    properties: dict[str, Any] = strawberry.field(graphql_type=JSON)
+    traits: dict[str, Any] = strawberry.field(graphql_type=JSON)
+    identifiers: list[str] = strawberry.field(description="keys of the identifiers observed")
+
+    @classmethod
+    def from_domain(cls, i: domain.InteractionView) -> Interaction:
+        return cls(
+            id=strawberry.ID(i.id),
+            type=i.type,
+            channel=i.channel,
+            source=i.source,
+            at=i.at,
+            properties=i.properties,
+            traits=i.traits,
+            identifiers=list(i.identifiers),
+        )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class GraphNode:
+    id: strawberry.ID
+    label: str
+    caption: str
+    properties: dict[str, Any] = strawberry.field(graphql_type=JSON)
+
+
+@strawberry.type
+class GraphEdge:
+    source: strawberry.ID
+    target: strawberry.ID
+    type: str
+    properties: dict[str, Any] = strawberry.field(graphql_type=JSON)
+
+
+@strawberry.type(description="A profile's identity graph, ready to draw.")
+class IdentityGraph:
+    profile_id: strawberry.ID
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool = strawberry.field(description="true when maxNodes cut the graph short")
+    total_nodes: int
+
+    @classmethod
+    def from_domain(cls, g: domain.IdentityGraph) -> IdentityGraph:
+        return cls(
+            profile_id=strawberry.ID(g.profile_id),
+            nodes=[
+                GraphNode(
+                    id=strawberry.ID(n.id),
+                    label=n.label,
+                    caption=n.caption,
+                    properties=n.properties,
+                )
+                for n in g.nodes
+            ],
+            edges=[
+                GraphEdge(
+                    source=strawberry.ID(e.source),
+                    target=strawberry.ID(e.target),
+                    type=e.type,
+                    properties=e.properties,
+                )
+                for e in g.edges
+            ],
+            truncated=g.truncated,
+            total_nodes=g.total_nodes,
+        )
+
+
+@strawberry.type(description="One link of an evidence path.")
+class Hop:
+    a: str
+    b: str
+    rule: str
+    active: bool
+    count: int
+    sources: list[str]
+    first_seen: datetime | None
+    last_seen: datetime | None
+    refused_by: str | None
+
+    @classmethod
+    def from_domain(cls, h: domain.Hop) -> Hop:
+        return cls(
+            a=h.a,
+            b=h.b,
+            rule=h.rule,
+            active=h.active,
+            count=h.count,
+            sources=list(h.sources),
+            first_seen=h.first_seen,
+            last_seen=h.last_seen,
+            refused_by=h.refused_by,
+        )
+
+
+@strawberry.type
+class LinkExplanation:
+    a: str
+    b: str
+    same_customer: bool
+    customer_a: strawberry.ID | None
+    customer_b: strawberry.ID | None
+    path: list[Hop]
+    reason: str
+
+    @classmethod
+    def from_domain(cls, x: domain.LinkExplanation) -> LinkExplanation:
+        return cls(
+            a=x.a,
+            b=x.b,
+            same_customer=x.same_customer,
+            customer_a=_id(x.customer_a),
+            customer_b=_id(x.customer_b),
+            path=[Hop.from_domain(h) for h in x.path],
+            reason=x.reason,
+        )
+
+
+@strawberry.type
+class Rejection:
+    index: int
+    message_id: str | None
+    reasons: list[str]
+    dead_letter_id: str | None
+
+
+@strawberry.type(description="What happened to a batch: nothing sent is silently lost.")
+class IngestResult:
+    accepted: int
+    duplicates: int
+    rejected: list[Rejection]
+    accepted_ids: list[str]
+    duplicate_ids: list[str]
+    blocked_identifiers: list[str]
+    customers_created: int
+    customers_merged: int
+
+    @classmethod
+    def from_domain(cls, r: domain.IngestResult) -> IngestResult:
+        return cls(
+            accepted=r.accepted,
+            duplicates=r.duplicates,
+            rejected=[
+                Rejection(
+                    index=x.index,
+                    message_id=x.message_id,
+                    reasons=list(x.reasons),
+                    dead_letter_id=x.dead_letter_id,
+                )
+                for x in r.rejected
+            ],
+            accepted_ids=list(r.accepted_ids),
+            duplicate_ids=list(r.duplicate_ids),
+            blocked_identifiers=list(r.blocked_identifiers),
+            customers_created=r.customers_created,
+            customers_merged=r.customers_merged,
+        )
+
+
+@strawberry.type
+class ResolutionJob:
+    id: strawberry.ID
+    status: str = strawberry.field(description="queued | running | succeeded | failed")
+    mode: str = strawberry.field(description="full | incremental")
+    started_at: datetime | None
+    finished_at: datetime | None
+    stats: dict[str, Any] = strawberry.field(graphql_type=JSON)
+    error: str | None
+
+    @classmethod
+    def from_domain(cls, j: domain.JobView) -> ResolutionJob:
+        return cls(
+            id=strawberry.ID(j.id),
+            status=j.status,
+            mode=j.mode,
+            started_at=j.started_at,
+            finished_at=j.finished_at,
+            stats=j.stats,
+            error=j.error,
+        )
+
+
+@strawberry.type
+class DeleteResult:
+    profile_id: strawberry.ID
+    deleted: bool
+    identifiers_deleted: int
+    interactions_deleted: int
+    links_deleted: int
+    customers_touched: int
+
+    @classmethod
+    def from_domain(cls, d: domain.DeleteResult) -> DeleteResult:
+        return cls(
+            profile_id=strawberry.ID(d.profile_id),
+            deleted=d.deleted,
+            identifiers_deleted=d.identifiers_deleted,
+            interactions_deleted=d.interactions_deleted,
+            links_deleted=d.links_deleted,
+            customers_touched=d.customers_touched,
+        )
+
+
+@strawberry.type(description="What re-resolving after a revoked link changed.")
+class RevokeResult:
+    unit_size: int
+    customers_created: int
+    splits: int
+    merges: int
+    identifiers_moved: int
+
+    @classmethod
+    def from_domain(cls, o: Outcome) -> RevokeResult:
+        return cls(
+            unit_size=o.unit_size,
+            customers_created=o.customers_created,
+            splits=o.splits,
+            merges=o.merges,
+            identifiers_moved=o.identifiers_moved,
+        )
+
+
+@strawberry.type(description="An input refused with its reasons, kept so it can be replayed.")
+class DeadLetter:
+    id: strawberry.ID
+    at: datetime
+    reasons: list[str]
+    payload: dict[str, Any] = strawberry.field(graphql_type=JSON)
+    replayed: bool
+
+    @classmethod
+    def from_domain(cls, d: domain.DeadLetter) -> DeadLetter:
+        return cls(
+            id=strawberry.ID(d.id),
+            at=d.at,
+            reasons=list(d.reasons),
+            payload=d.payload,
+            replayed=d.replayed,
+        )
+
+
+def _id(value: Any) -> strawberry.ID | None:
+    return None if value is None else strawberry.ID(str(value))

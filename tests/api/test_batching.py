@@ -1,0 +1,68 @@
+"""A page of profiles costs a bounded number of service calls (per-request DataLoaders)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+
+from graph_cdp.services import CdpService
+from tests.api.conftest import Api, LiveServer
+from tests.api.helpers import INGEST, event
+
+pytestmark = pytest.mark.api
+
+BATCHED = ("traits_for", "counts_for", "profiles", "profile")
+
+
+@pytest.fixture
+def calls(server: LiveServer) -> Iterator[Counter[str]]:
+    """Count the calls the live app makes to its real service (a spy; nothing is replaced)."""
+    service: CdpService = server.app.state.runtime.service
+    counted: Counter[str] = Counter()
+    originals = {name: getattr(service, name) for name in BATCHED}
+
+    def spy(name: str, method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counted[name] += 1
+            return await method(*args, **kwargs)
+
+        return wrapper
+
+    for name, method in originals.items():
+        setattr(service, name, spy(name, method))
+    yield counted
+    for name in originals:
+        delattr(service, name)  # the instance attribute goes; the class method is back
+
+
+async def test_a_page_of_profiles_loads_traits_and_counts_once(
+    api: Api, calls: Counter[str]
+) -> None:
+    events = [
+        event(f"m-{i}", ("email", f"p{i}@northwind.io"), traits={"n": i}, type="login")
+        for i in range(8)
+    ]
+    await api.data(INGEST, {"events": events})
+    doc = """{ profiles(first: 8) { edges { node {
+        id traits { name value } countsByType { key count } countsByChannel { key count } } } } }"""
+    data = await api.data(doc)
+    edges = data["profiles"]["edges"]
+    assert len(edges) == 8
+    assert all(e["node"]["traits"][0]["name"] == "n" for e in edges)
+    assert all(e["node"]["countsByType"] == [{"key": "login", "count": 1}] for e in edges)
+    assert calls == Counter({"profiles": 1, "traits_for": 1, "counts_for": 1})
+
+
+async def test_aliased_profiles_share_one_trait_load(api: Api, calls: Counter[str]) -> None:
+    await api.data(INGEST, {"events": [event("a", ("email", "a@northwind.io"), traits={"x": 1})]})
+    found = await api.data('{ profileByIdentifier(kind: "email", value: "a@northwind.io") { id } }')
+    profile_id = found["profileByIdentifier"]["id"]
+    doc = """query($id: ID!) {
+        a: profile(id: $id) { traits { name } } b: profile(id: $id) { traits { name } } }"""
+    data = await api.data(doc, {"id": profile_id})
+    assert data["a"] == data["b"] == {"traits": [{"name": "x"}]}
+    assert calls["traits_for"] == 1
+    assert calls["profile"] == 2

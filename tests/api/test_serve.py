@@ -1,0 +1,82 @@
+"""`python -m api.serve` in its own process: uvicorn, JSON logs, the open-mode warning."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from graph_cdp.config import Settings
+from tests.api.conftest import free_port
+
+pytestmark = pytest.mark.api
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVE = [sys.executable, "-m", "api.serve"]
+
+
+def json_lines(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def test_serve_runs_uvicorn_with_json_logs(settings: Settings, tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "NEO4J_URI": settings.neo4j_uri,
+        "GRAPH_CDP_HOST": "127.0.0.1",
+        "GRAPH_CDP_PORT": str(port),
+        "GRAPH_CDP_API_KEYS": "",
+    }
+    log = tmp_path / "stderr.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(SERVE, cwd=ROOT, env=env, stderr=stderr)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
+                    break
+                except httpx.TransportError:
+                    assert process.poll() is None, log.read_text()
+                    assert time.monotonic() < deadline, "serve() did not start"
+                    time.sleep(0.1)
+            assert ready.status_code == 200
+            answer = httpx.post(
+                f"http://127.0.0.1:{port}/graphql",
+                json={"query": "query Hello { profiles(first: 1) { totalCount } }"},
+            )
+            assert answer.status_code == 200
+            assert "errors" not in answer.json()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    lines = json_lines(log.read_text())
+    warnings = [e for e in lines if e["level"] == "WARNING" and e["logger"] == "graph_cdp.api.auth"]
+    assert len(warnings) == 1
+    assert "OPEN" in warnings[0]["message"]
+    (hello,) = [e for e in lines if e.get("operation") == "Hello"]
+    assert hello["logger"] == "graph_cdp.api.access"
+    assert hello["status"] == 200
+    assert hello["duration_ms"] > 0
+    assert any(e["logger"].startswith("uvicorn") for e in lines)  # uvicorn logs JSON too
+
+
+def test_serve_refuses_an_open_server_off_loopback(settings: Settings) -> None:
+    env = {
+        **os.environ,
+        "NEO4J_URI": settings.neo4j_uri,
+        "GRAPH_CDP_HOST": "0.0.0.0",
+        "GRAPH_CDP_PORT": str(free_port()),
+        "GRAPH_CDP_API_KEYS": "",
+    }
+    done = subprocess.run(SERVE, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "Refusing to serve the API on '0.0.0.0' without API keys" in done.stderr
