@@ -19,7 +19,7 @@ def decode(cursor: str, arity: int) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         parts = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidInput(f"malformed cursor {cursor!r}") from exc
     if not isinstance(parts, list) or len(parts) != arity:
         raise InvalidInput(f"malformed cursor {cursor!r}")

@@ -18,7 +18,7 @@ from graph_cdp.domain import (
     ProfilePage,
     TraitValue,
 )
-from graph_cdp.errors import LimitExceeded
+from graph_cdp.errors import InvalidInput, LimitExceeded
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native, native
@@ -138,7 +138,10 @@ class ProfileReader:
         after_id: str | None = None
         if after:
             at_text, after_id = cursors.decode(after, 2)
-            after_at = datetime.fromisoformat(str(at_text))
+            try:
+                after_at = datetime.fromisoformat(str(at_text))
+            except ValueError as exc:
+                raise InvalidInput(f"malformed cursor {after!r}") from exc
         rows = await self.store.query(
             "profile_interactions",
             id=survivor,

@@ -20,7 +20,6 @@ class Plan:
     )  # identifier key -> customer id (changes only)
     created: list[tuple[str, str | None]] = field(default_factory=list)  # (new id, split from)
     merges: list[tuple[str, str]] = field(default_factory=list)  # (merged id, survivor id)
-    touched: set[str] = field(default_factory=set)  # surviving customers whose members changed
 
     @property
     def splits(self) -> list[tuple[str, str]]:
@@ -60,11 +59,11 @@ def plan_assignment(
             plan.merges.extend((loser, target) for loser in owners[1:])
         else:
             target = new_id()
-            oldest = min(cluster, key=lambda k: (first_seen[k], k))
-            plan.created.append((target, current.get(oldest)))
+            # A part split off remembers the customer of its oldest identifier that had one.
+            owned = [k for k in cluster if current.get(k) is not None]
+            origin = current[min(owned, key=lambda k: (first_seen[k], k))] if owned else None
+            plan.created.append((target, origin))
         for key in cluster:
             if current.get(key) != target:
                 plan.assign[key] = target
-                if not plan.created or plan.created[-1][0] != target:
-                    plan.touched.add(target)
     return plan

@@ -14,8 +14,9 @@ component at a time, on every write) and the batch job (everything) agree.
    clusters is shared (a family tablet, a library computer): its links to anchors are
    refused (``shared_identifier``).
 4. The remaining links are applied in the same order; a union that would join two
-   clusters that both hold anchors is refused (``shared_identifier``), so two known
-   people never merge through weak evidence; limits apply as in 2.
+   clusters that both hold anchors, or bring a shared identifier into a cluster with
+   an anchor, is refused (``shared_identifier``): two known people never merge
+   through weak evidence, and a shared device joins nobody; limits apply as in 2.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class _Sets:
             k: Counter({limit_bucket(n.kind, n.value): 1}) for k, n in nodes.items()
         }
         self.anchored = {k: rules.is_anchor(n.kind) for k, n in nodes.items()}
+        self.shared = dict.fromkeys(nodes, False)
         self.rules = rules
 
     def find(self, x: str) -> str:
@@ -81,11 +83,13 @@ class _Sets:
         return x
 
     def limit_violation(self, ra: str, rb: str) -> str | None:
-        small, big = sorted((ra, rb), key=lambda r: len(self.buckets[r]))
-        for bucket, n in self.buckets[small].items():
+        # Only buckets on both sides can overflow; sorted, so the rule named never
+        # depends on which node happens to be a root.
+        a, b = self.buckets[ra], self.buckets[rb]
+        for bucket in sorted(a.keys() & b.keys()):
             kind = bucket.split(":", 1)[0]
             limit = self.rules.limits.get(kind)
-            if limit is not None and n + self.buckets[big].get(bucket, 0) > limit:
+            if limit is not None and a[bucket] + b[bucket] > limit:
                 return f"limit:{kind}"
         return None
 
@@ -96,6 +100,7 @@ class _Sets:
         self.size[ra] += self.size[rb]
         self.buckets[ra].update(self.buckets.pop(rb))
         self.anchored[ra] = self.anchored[ra] or self.anchored.pop(rb)
+        self.shared[ra] = self.shared[ra] or self.shared.pop(rb)
 
 
 def _order(link: Link, nodes: Mapping[str, Node], rules: Rules) -> tuple[object, ...]:
@@ -115,7 +120,10 @@ def _apply(
         ra, rb = sets.find(link.a), sets.find(link.b)
         if ra == rb:
             continue
-        if guard_anchors and sets.anchored[ra] and sets.anchored[rb]:
+        if guard_anchors and (
+            (sets.anchored[ra] and (sets.anchored[rb] or sets.shared[rb]))
+            or (sets.anchored[rb] and sets.shared[ra])
+        ):
             refused[link.pair] = SHARED
             continue
         violation = sets.limit_violation(ra, rb)
@@ -155,6 +163,8 @@ def resolve(nodes: Mapping[str, Node], links: Sequence[Link], rules: Rules) -> R
             if not rules.is_anchor(nodes[weak].kind) and rules.is_anchor(nodes[other].kind):
                 anchor_roots.setdefault(weak, set()).add(sets.find(other))
     shared = {key for key, roots in anchor_roots.items() if len(roots) > 1}
+    for key in shared:
+        sets.shared[key] = True
 
     rest: list[Link] = []
     for link in candidates:

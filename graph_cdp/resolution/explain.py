@@ -47,9 +47,10 @@ def bridges(members: Sequence[str], edges: Iterable[Edge]) -> list[tuple[Edge, t
     for u, v in nx.bridges(graph):
         edge: Edge = graph.edges[u, v]["edge"]
         graph.remove_edge(u, v)
-        side = len(nx.node_connected_component(graph, u))
+        side_u = len(nx.node_connected_component(graph, u))
+        side_v = len(nx.node_connected_component(graph, v))
         graph.add_edge(u, v, weight=1.0 / max(edge.count, 1), edge=edge)
-        sizes = sorted((side, graph.number_of_nodes() - side))
+        sizes = sorted((side_u, side_v))
         found.append((edge, (sizes[0], sizes[1])))
     # The most balanced bridges first: they would split the most.
     found.sort(key=lambda item: (-item[1][0], item[0].a, item[0].b))

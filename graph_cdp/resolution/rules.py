@@ -83,7 +83,8 @@ def limit_bucket(kind: str, value: str) -> str:
 
 def _int_map(raw: object, name: str) -> dict[str, int]:
     if not isinstance(raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, int) and v >= 1 for k, v in raw.items()
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 1
+        for k, v in raw.items()
     ):
         raise ConfigurationError(f"rules: [{name}] must map kinds to integers >= 1")
     return dict(raw)
@@ -104,7 +105,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     limits = {**base.limits, **_int_map(data.get("limits", {}), "limits")}
     hubs = {**base.hub_thresholds, **_int_map(data.get("hub_thresholds", {}), "hub_thresholds")}
     default_hub = data.get("default_hub_threshold", base.default_hub_threshold)
-    if not isinstance(default_hub, int) or default_hub < 1:
+    if not isinstance(default_hub, int) or isinstance(default_hub, bool) or default_hub < 1:
         raise ConfigurationError("rules: default_hub_threshold must be an integer >= 1")
     return Rules(
         priority=tuple(priority),
@@ -123,6 +124,8 @@ def load_rules(path: Path | None) -> Rules:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigurationError(f"rules file {path} cannot be read: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigurationError(f"rules file {path} is not UTF-8 text: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"rules file {path} is not valid TOML: {exc}") from exc
     return rules_from_mapping(data)

@@ -60,7 +60,7 @@ CASES = [
         {"x1": "X", "x2": "X", "n": None},
         {"x1": 1, "x2": 2, "n": 3},
         {"X": 10},
-        Plan(assign={"n": "X"}, touched={"X"}),
+        Plan(assign={"n": "X"}),
         id="new identifier joins its cluster's customer, the others stay out of assign",
     ),
     pytest.param(
@@ -76,7 +76,7 @@ CASES = [
         {"x1": "X", "y1": "Y"},
         {"x1": 1, "y1": 1},
         {"X": 20, "Y": 10},
-        Plan(assign={"x1": "Y"}, merges=[("X", "Y")], touched={"Y"}),
+        Plan(assign={"x1": "Y"}, merges=[("X", "Y")]),
         id="merge: the oldest customer survives",
     ),
     pytest.param(
@@ -84,7 +84,7 @@ CASES = [
         {"x1": "X", "y1": "Y"},
         {"x1": 1, "y1": 1},
         {"X": 10, "Y": 20},
-        Plan(assign={"y1": "X"}, merges=[("Y", "X")], touched={"X"}),
+        Plan(assign={"y1": "X"}, merges=[("Y", "X")]),
         id="merge: the oldest customer survives (other side)",
     ),
     pytest.param(
@@ -92,7 +92,7 @@ CASES = [
         {"x1": "X", "y1": "Y"},
         {"x1": 1, "y1": 1},
         {"X": 10, "Y": 10},
-        Plan(assign={"y1": "X"}, merges=[("Y", "X")], touched={"X"}),
+        Plan(assign={"y1": "X"}, merges=[("Y", "X")]),
         id="merge: equal createdAt, the smaller id survives",
     ),
     pytest.param(
@@ -103,7 +103,6 @@ CASES = [
         Plan(
             assign={"x1": "Y", "z1": "Y", "n": "Y"},
             merges=[("Z", "Y"), ("X", "Y")],
-            touched={"Y"},
         ),
         id="merge of three and a new identifier, losers oldest first",
     ),
@@ -151,7 +150,6 @@ CASES = [
             assign={"y1": "X", "x2": "new1"},
             created=[("new1", "X")],
             merges=[("Y", "X")],
-            touched={"X"},
         ),
         id="merge and split at once",
     ),
@@ -164,7 +162,6 @@ CASES = [
             assign={"x2": "new1", "x1": "Y"},
             created=[("new1", "X")],
             merges=[("X", "Y")],
-            touched={"Y"},
         ),
         id="merge and split at once, the other customer survives",
     ),
@@ -173,7 +170,7 @@ CASES = [
         {"x1": "X", "x2": "X", "y1": "Y", "y2": "Y"},
         {"x1": 1, "x2": 2, "y1": 1, "y2": 2},
         {"X": 10, "Y": 20},
-        Plan(assign={"y2": "X", "x2": "Y"}, touched={"X", "Y"}),
+        Plan(assign={"y2": "X", "x2": "Y"}),
         id="swap: both customers keep their oldest identifier",
     ),
     pytest.param(
@@ -202,7 +199,6 @@ def test_plan_assignment(
     ("plan", "empty", "splits"),
     [
         (Plan(), True, []),
-        (Plan(touched={"X"}), True, []),  # touched alone changes nothing
         (Plan(assign={"a": "X"}), False, []),
         (Plan(created=[("new1", None)]), False, []),
         (Plan(created=[("new1", None), ("new2", "X")]), False, [("new2", "X")]),
@@ -241,3 +237,16 @@ def test_every_identifier_ends_in_one_customer_per_cluster() -> None:
     )
     final = {k: plan.assign.get(k, current.get(k)) for members in clusters for k in members}
     assert [{final[k] for k in members} for members in clusters] == [{"X"}, {"new1"}, {"new2"}]
+
+
+def test_a_split_part_remembers_its_origin_even_when_its_oldest_identifier_is_new() -> None:
+    ids = iter(["N1"])
+    plan = plan_assignment(
+        [["x1"], ["x2", "n"]],
+        {"x1": "X", "x2": "X", "n": None},
+        {"x1": 1, "x2": 5, "n": 3},
+        {"X": 0},
+        lambda: next(ids),
+    )
+    assert plan.created == [("N1", "X")]
+    assert plan.splits == [("N1", "X")]

@@ -564,3 +564,25 @@ def test_invariants(graph: Graph, rules: Rules) -> None:
             assert any(
                 b.split(":", 1)[0] == kind and n > rules.limits[kind] for b, n in both.items()
             ), (pair, rule)
+
+
+def test_a_shared_device_joins_nobody_even_through_a_cookie() -> None:
+    e1, e2 = "email:e1@x.io", "email:e2@x.io"
+    links = [_link(D1, e1), _link(D1, e2), _link(K1, D1), _link(K1, e1)]
+    result = resolve(_nodes(links), links, Rules())
+    assert {frozenset(c) for c in result.clusters} == {
+        frozenset({D1}),
+        frozenset({e1, K1}),
+        frozenset({e2}),
+    }
+    assert result.refused[_pair(K1, D1)] == SHARED
+
+
+def test_the_limit_named_does_not_depend_on_link_direction() -> None:
+    c1, c2, l1, l2 = "customer_id:c1", "customer_id:c2", "loyalty_id:p:1", "loyalty_id:p:2"
+    forward = [_link(c1, l1, 9), _link(c2, l2, 9), _link(l1, c2, 1)]
+    backward = [_link(l1, c1, 9), _link(l2, c2, 9), _link(l1, c2, 1)]
+    a = resolve(_nodes(forward), forward, Rules())
+    b = resolve(_nodes(backward), backward, Rules())
+    assert a.refused == b.refused
+    assert a.refused[_pair(l1, c2)] == "limit:customer_id"

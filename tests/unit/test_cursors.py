@@ -86,3 +86,9 @@ def test_decoding_errors_keep_their_cause(cursor: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         cursors.decode(cursor, 1)
     assert isinstance(caught.value.__cause__, ValueError)
+
+
+def test_a_deeply_nested_cursor_is_invalid_input_not_a_crash() -> None:
+    nested = base64.urlsafe_b64encode(b"[" * 5000).decode()
+    with pytest.raises(InvalidInput):
+        cursors.decode(nested, 1)

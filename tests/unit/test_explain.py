@@ -164,3 +164,10 @@ def test_bridges_sizes_add_up_to_the_customer() -> None:
     assert len(found) == 6
     assert all(small + big == 7 and small <= big for _, (small, big) in found)
     assert [sizes for _, sizes in found] == [(3, 4), (3, 4), (2, 5), (2, 5), (1, 6), (1, 6)]
+
+
+def test_bridge_sides_are_counted_on_their_own_component() -> None:
+    from graph_cdp.resolution.explain import Edge, bridges
+
+    found = bridges(["a", "b", "c", "x"], [Edge("a", "b", 1, "r"), Edge("b", "c", 1, "r")])
+    assert {(e.a, e.b): sides for e, sides in found} == {("a", "b"): (1, 2), ("b", "c"): (1, 2)}

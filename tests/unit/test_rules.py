@@ -282,3 +282,18 @@ def test_invalid_toml_names_the_file_and_keeps_the_cause(tmp_path: Path) -> None
 def test_rules_from_mapping_rejects(data: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         rules_from_mapping(data)
+
+
+def test_a_rules_file_that_is_not_utf8_is_a_configuration_error(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_bytes(b"[limits]\nemail = 2\n# \xff\n")
+    with pytest.raises(ConfigurationError, match="UTF-8"):
+        load_rules(path)
+
+
+@pytest.mark.parametrize("text", ["[limits]\nemail = true\n", "default_hub_threshold = true\n"])
+def test_booleans_are_not_numbers_in_rules(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigurationError):
+        load_rules(path)
