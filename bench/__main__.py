@@ -1,4 +1,4 @@
-"""`make bench`: ingest, accuracy and batch benchmarks; reports in bench/reports/.
+"""`make bench`: ingest, accuracy, batch and API latency benchmarks; reports in bench/reports/.
 
 Runs against the Neo4j in the environment (the Makefile starts a separate local
 server for benchmarks, so they never wipe your data).
@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import Console
 
 from bench.accuracy import bench_accuracy
+from bench.api_latency import api_latency_lines, bench_api_latency
 from bench.batch import bench_batch
 from bench.common import write_report
 from bench.ingest import bench_ingest
@@ -92,6 +93,11 @@ async def main(args: argparse.Namespace) -> None:
         if "batch" in args.only:
             r = await bench_batch(store, settings, args.batch_identifiers, args.seed)
             console.print(write_report("batch", r, _batch_lines(r)).read_text())
+        if "api" in args.only:
+            r = await bench_api_latency(
+                settings, args.api_profiles, args.api_requests, args.api_concurrency, args.api_key
+            )
+            console.print(write_report("api_latency", r, api_latency_lines(r)).read_text())
     finally:
         await store.close()
 
@@ -101,14 +107,18 @@ def parse() -> argparse.Namespace:
     parser.add_argument(
         "--only",
         nargs="+",
-        default=["ingest", "accuracy", "batch"],
-        choices=["ingest", "accuracy", "batch"],
+        default=["ingest", "accuracy", "batch", "api"],
+        choices=["ingest", "accuracy", "batch", "api"],
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--ingest-customers", type=int, default=2000)
     parser.add_argument("--accuracy-customers", type=int, default=20000)
     parser.add_argument("--incremental", action="store_true", help="resolve on every write")
     parser.add_argument("--batch-identifiers", type=int, default=1_000_000)
+    parser.add_argument("--api-profiles", type=int, default=200)
+    parser.add_argument("--api-requests", type=int, default=400)
+    parser.add_argument("--api-concurrency", type=int, default=16)
+    parser.add_argument("--api-key", help="api: a read+write API key, when keys are configured")
     return parser.parse_args()
 
 

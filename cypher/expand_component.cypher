@@ -16,4 +16,5 @@ WHERE NOT n.key IN $seen
 SET n.lockedAt = $now
 WITH n
 OPTIONAL MATCH (n)-[:BELONGS_TO]->(c:Customer)
-RETURN [n.key, n.kind, n.value, n.firstSeen.epochMillis, n.status, c.id, c.createdAt.epochMillis] AS row
+RETURN [n.key, n.kind, n.value, n.firstSeen.epochMillis, n.status, c.id, c.createdAt.epochMillis,
+        coalesce(n.names, [])] AS row

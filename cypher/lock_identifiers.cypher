@@ -4,4 +4,5 @@ MATCH (i:Identifier {key: key})
 SET i.lockedAt = $now
 WITH i
 OPTIONAL MATCH (i)-[:BELONGS_TO]->(c:Customer)
-RETURN [i.key, i.kind, i.value, i.firstSeen.epochMillis, i.status, c.id, c.createdAt.epochMillis] AS row
+RETURN [i.key, i.kind, i.value, i.firstSeen.epochMillis, i.status, c.id, c.createdAt.epochMillis,
+        coalesce(i.names, [])] AS row

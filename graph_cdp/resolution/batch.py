@@ -90,7 +90,9 @@ async def read_snapshot(store: Store, policy: IdentifierPolicy, rules: Rules) ->
         result = await session.run(load("all_identifiers"))
         async for r in result:
             key = r["key"]
-            nodes[key] = Node(key, r["kind"], r["value"], int(r["firstSeen"] or 0))
+            nodes[key] = Node(
+                key, r["kind"], r["value"], int(r["firstSeen"] or 0), names=tuple(r["names"])
+            )
             stored[key] = r["status"] or OK
             blocked[key] = policy.blocklist.reason(r["kind"], r["value"])
             customer[key] = r["customer"]
@@ -110,7 +112,7 @@ async def read_snapshot(store: Store, policy: IdentifierPolicy, rules: Rules) ->
             else OK
         )
         if status != OK:
-            nodes[key] = Node(key, node.kind, node.value, node.first_seen, status)
+            nodes[key] = Node(key, node.kind, node.value, node.first_seen, status, node.names)
     keys = sorted(nodes)
     return Snapshot(
         keys, {k: i for i, k in enumerate(keys)}, nodes, stored, blocked, customer, links, decisions

@@ -11,24 +11,31 @@ component at a time, on every write) and the batch job (everything) agree.
    are applied strongest first; a union that would give a customer more distinct
    values of a kind than its limit is refused (``limit:<kind>``).
 3. A weak identifier (device, cookie) whose anchor neighbours lie in two or more anchor
-   clusters is shared (a family tablet, a library computer): its links to anchors are
-   refused (``shared_identifier``).
+   clusters that could not be one person is shared (a family tablet, a library
+   computer): its links to anchors are refused (``shared_identifier``). Clusters could
+   be one person when they name no anchor kind twice, or share only emails or phones
+   and their names agree (``names.py``).
 4. The remaining links are applied in the same order; a union that would join two
-   clusters that both hold anchors, or bring a shared identifier into a cluster with
-   an anchor, is refused (``shared_identifier``): two known people never merge
-   through weak evidence, and a shared device joins nobody; limits apply as in 2.
+   anchored clusters that could not be one person, or bring a shared identifier into
+   a cluster with an anchor, is refused (``shared_identifier``): two known people
+   never merge through weak evidence, and a shared device joins nobody; limits apply
+   as in 2.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from graph_cdp.resolution.names import agree
 from graph_cdp.resolution.rules import Rules, limit_bucket
 
 OK = "ok"
 SHARED = "shared_identifier"
+# Kinds a person may hold twice, when the names agree.
+NAMED_OVERLAP = frozenset({"email", "phone"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class Node:
     value: str
     first_seen: int  # epoch milliseconds
     status: str = OK  # "ok" | "blocked" | "hub"
+    names: tuple[str, ...] = ()  # "first|last" names seen with it (see names.py)
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ class _Sets:
         }
         self.anchored = {k: rules.is_anchor(n.kind) for k, n in nodes.items()}
         self.shared = dict.fromkeys(nodes, False)
+        self.names: dict[str, set[str]] = {k: set(n.names) for k, n in nodes.items()}
         self.rules = rules
 
     def find(self, x: str) -> str:
@@ -93,6 +102,19 @@ class _Sets:
                 return f"limit:{kind}"
         return None
 
+    def anchor_kinds(self, root: str) -> set[str]:
+        return {b.split(":", 1)[0] for b in self.buckets[root]} & self.rules.anchors
+
+    def compatible(self, ra: str, rb: str) -> bool:
+        """Two anchored clusters may meet through weak evidence only if they name no
+        anchor kind twice (one person's email side and customer-id side, say), or if
+        the only kinds they share are emails or phones and their names agree (one
+        person with two mailboxes, not a family on one tablet)."""
+        overlap = self.anchor_kinds(ra) & self.anchor_kinds(rb)
+        if not overlap:
+            return True
+        return overlap <= NAMED_OVERLAP and agree(self.names[ra], self.names[rb])
+
     def union(self, ra: str, rb: str) -> None:
         if self.size[ra] < self.size[rb]:
             ra, rb = rb, ra
@@ -101,6 +123,7 @@ class _Sets:
         self.buckets[ra].update(self.buckets.pop(rb))
         self.anchored[ra] = self.anchored[ra] or self.anchored.pop(rb)
         self.shared[ra] = self.shared[ra] or self.shared.pop(rb)
+        self.names[ra] |= self.names.pop(rb)
 
 
 def _order(link: Link, nodes: Mapping[str, Node], rules: Rules) -> tuple[object, ...]:
@@ -121,7 +144,8 @@ def _apply(
         if ra == rb:
             continue
         if guard_anchors and (
-            (sets.anchored[ra] and (sets.anchored[rb] or sets.shared[rb]))
+            (sets.anchored[ra] and sets.anchored[rb] and not sets.compatible(ra, rb))
+            or (sets.anchored[ra] and sets.shared[rb])
             or (sets.anchored[rb] and sets.shared[ra])
         ):
             refused[link.pair] = SHARED
@@ -162,7 +186,12 @@ def resolve(nodes: Mapping[str, Node], links: Sequence[Link], rules: Rules) -> R
         for weak, other in ((link.a, link.b), (link.b, link.a)):
             if not rules.is_anchor(nodes[weak].kind) and rules.is_anchor(nodes[other].kind):
                 anchor_roots.setdefault(weak, set()).add(sets.find(other))
-    shared = {key for key, roots in anchor_roots.items() if len(roots) > 1}
+    shared = {
+        key
+        for key, roots in anchor_roots.items()
+        if len(roots) > 1
+        and any(not sets.compatible(x, y) for x, y in itertools.combinations(sorted(roots), 2))
+    }
     for key in shared:
         sets.shared[key] = True
 

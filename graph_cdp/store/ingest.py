@@ -14,6 +14,7 @@ from neo4j import AsyncManagedTransaction
 from graph_cdp.events import Event
 from graph_cdp.identifiers import NormalizedIdentifier
 from graph_cdp.resolution.incremental import Outcome, resolve_seeds
+from graph_cdp.resolution.names import full_name
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store.driver import run
 
@@ -30,13 +31,13 @@ class Written:
 
 
 def _identifier_rows(
-    seen: Iterable[tuple[NormalizedIdentifier, datetime]],
+    seen: Iterable[tuple[NormalizedIdentifier, datetime, str | None]],
 ) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
-    for ident, at in seen:
+    for ident, at, name in seen:
         row = rows.get(ident.key)
         if row is None:
-            rows[ident.key] = {
+            row = rows[ident.key] = {
                 "key": ident.key,
                 "kind": ident.kind,
                 "value": ident.value,
@@ -44,10 +45,13 @@ def _identifier_rows(
                 "blocked": ident.blocked,
                 "firstSeen": at,
                 "lastSeen": at,
+                "names": [],
             }
         else:
             row["firstSeen"] = min(row["firstSeen"], at)
             row["lastSeen"] = max(row["lastSeen"], at)
+        if name is not None and name not in row["names"]:
+            row["names"].append(name)
     return [rows[k] for k in sorted(rows)]
 
 
@@ -144,7 +148,9 @@ async def write_events(
     fresh = [e for e in events if e.message_id in created]
     if not fresh:
         return written
-    identifiers = _identifier_rows((n, e.timestamp) for e in fresh for n in e.identifiers)
+    identifiers = _identifier_rows(
+        (n, e.timestamp, full_name(e.traits)) for e in fresh for n in e.identifiers
+    )
     written.blocked = [r["key"] for r in identifiers if r["blocked"] is not None]
     links = _link_rows(
         ((a, b, e.timestamp, e.source) for e in fresh for a, b in _pairs(e)), CO_OCCURRENCE
@@ -166,7 +172,7 @@ async def write_identifiers(
     source: str | None,
 ) -> Written:
     """Pushed together by a source: explicit evidence between every pair."""
-    rows = _identifier_rows((n, now) for n in identifiers)
+    rows = _identifier_rows((n, now, None) for n in identifiers)
     usable = sorted({n.key for n in identifiers})
     pairs = [(a, b, now, source) for i, a in enumerate(usable) for b in usable[i + 1 :]]
     written = Written(blocked=[r["key"] for r in rows if r["blocked"] is not None])

@@ -30,8 +30,8 @@ class Unit:
 
 
 def _take(unit: Unit, row: list[Any]) -> None:
-    key, kind, value, first_seen, status, customer, created = row
-    unit.nodes[key] = Node(key, kind, value, int(first_seen or 0), status or OK)
+    key, kind, value, first_seen, status, customer, created, names = row
+    unit.nodes[key] = Node(key, kind, value, int(first_seen or 0), status or OK, tuple(names))
     unit.current[key] = customer
     if customer is not None:
         unit.created_at[customer] = int(created or 0)

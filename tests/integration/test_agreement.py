@@ -42,6 +42,7 @@ event = st.fixed_dictionaries(
     {
         "identifiers": st.lists(st.sampled_from(POOL), min_size=1, max_size=3, unique=True),
         "day": st.integers(min_value=1, max_value=28),
+        "name": st.sampled_from([None, ("Ann", "Lee"), ("Anne", "Lee"), ("Bob", "Lee")]),
     }
 )
 operation = st.one_of(
@@ -68,6 +69,9 @@ def _event(i: int, e: dict[str, Any]) -> dict[str, Any]:
         "type": "login",
         "timestamp": f"2026-02-{e['day']:02d}T00:00:00Z",
         "identifiers": [{"kind": k, "value": v} for k, v in e["identifiers"]],
+        "traits": {}
+        if e["name"] is None
+        else {"firstName": e["name"][0], "lastName": e["name"][1]},
     }
 
 

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph_cdp.resolution.clustering import OK, SHARED, Link, Node, Resolution, resolve
+from graph_cdp.resolution.names import agree
 from graph_cdp.resolution.rules import DEFAULT_LIMITS, Rules, limit_bucket
 
 RULES = Rules()
@@ -175,11 +176,18 @@ CASES = [
         id="family tablet: shared device keeps its own cookies",
     ),
     pytest.param(
+        [_link(D1, EA), _link(D1, EB)],
+        {},
+        [[D1], [EA], [EB]],
+        {(D1, EA): SHARED, (D1, EB): SHARED},
+        id="device touching two nameless email clusters is shared",
+    ),
+    pytest.param(
         [_link(D1, EA), _link(D1, CB)],
         {},
-        [[D1], [EA], [CB]],
-        {(D1, EA): SHARED, (CB, D1): SHARED},
-        id="device touching two anchor clusters is shared",
+        [[CB, D1, EA]],
+        {},
+        id="device joining one person's email side and customer-id side",
     ),
     pytest.param(
         [_link(CA, EA), _link(CA, PA), _link(D1, EA), _link(D1, PA)],
@@ -491,16 +499,22 @@ def test_components_resolve_alone_as_in_the_whole(graph: Graph, rules: Rules) ->
     assert refused == whole.refused
 
 
-def _connected(keys: list[str], edges: list[tuple[str, str]]) -> bool:
-    reached, frontier = {keys[0]}, [keys[0]]
-    while frontier:
-        k = frontier.pop()
-        for a, b in edges:
-            for x, y in ((a, b), (b, a)):
-                if x == k and y not in reached:
-                    reached.add(y)
-                    frontier.append(y)
-    return reached == set(keys)
+def _groups(keys: list[str], edges: list[tuple[str, str]]) -> list[list[str]]:
+    """The connected groups of ``keys`` over ``edges``."""
+    left, groups = set(keys), []
+    while left:
+        start = min(left)
+        reached, frontier = {start}, [start]
+        while frontier:
+            k = frontier.pop()
+            for a, b in edges:
+                for x, y in ((a, b), (b, a)):
+                    if x == k and y not in reached:
+                        reached.add(y)
+                        frontier.append(y)
+        groups.append(sorted(reached))
+        left -= reached
+    return groups
 
 
 def _screened(ln: Link, nodes: Mapping[str, Node]) -> str | None:
@@ -534,15 +548,22 @@ def test_invariants(graph: Graph, rules: Rules) -> None:
         # No cluster holds more values of a kind than its limit.
         for bucket, n in buckets.items():
             assert n <= rules.limits[bucket.split(":", 1)[0]], (bucket, members)
-        # Anchors of one customer are joined by accepted anchor evidence, never weak.
+        # Groups of anchors joined only through weak evidence could be one person: they
+        # name no anchor kind twice, or only emails/phones, with agreeing names.
         anchors = [k for k in members if rules.is_anchor(nodes[k].kind)]
-        if anchors:
-            accepted = [
-                ln.pair
-                for ln in links
-                if ln.pair not in result.refused and ln.a in anchors and ln.b in anchors
-            ]
-            assert _connected(anchors, accepted), members
+        accepted = [
+            ln.pair
+            for ln in links
+            if ln.pair not in result.refused and ln.a in anchors and ln.b in anchors
+        ]
+        groups = _groups(anchors, accepted)
+        for g1, g2 in itertools.combinations(groups, 2):
+            overlap = {nodes[k].kind for k in g1} & {nodes[k].kind for k in g2}
+            if overlap:
+                assert overlap <= {"email", "phone"}, (g1, g2)
+                assert agree(
+                    [n for k in g1 for n in nodes[k].names], [n for k in g2 for n in nodes[k].names]
+                ), (g1, g2)
 
     for ln in links:
         if ln.pair not in result.refused:
