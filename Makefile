@@ -52,7 +52,7 @@ schema-export: $(STAMP)
 	$(BIN)/python -m api.export_schema
 
 screenshots: neo4j
-	$(BIN)/python -m scripts.screenshots
+	$(BIN)/python -m scripts.screenshots --demo
 
 clean:
 	rm -rf $(VENV) .neo4j .neo4j-bench .pytest_cache .mypy_cache .ruff_cache
