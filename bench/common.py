@@ -21,18 +21,8 @@ from graph_cdp.store import Store
 REPORTS = Path(__file__).resolve().parent / "reports"
 
 
-async def wipe(store: Store) -> None:
-    while True:
-        records, _, _ = await store.driver.execute_query(
-            "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n",
-            database_=store.database,
-        )
-        if records[0]["n"] == 0:
-            return
-
-
 async def fresh(store: Store) -> None:
-    await wipe(store)
+    await store.delete_everything()
     await store.apply_schema()
 
 

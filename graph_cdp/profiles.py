@@ -80,7 +80,11 @@ class ProfileReader:
     async def by_identifier(self, kind: str, value: str) -> Profile | None:
         key = self.policy.normalize(kind, value).key
         rows = await self.store.query("find_customer_by_identifier", key=key)
-        return await self.profile(rows[0]["id"]) if rows else None
+        if not rows:
+            return None
+        # An identifier always belongs to a current customer: no merge chain to follow.
+        profiles = await self.store.query("get_profiles", ids=[rows[0]["id"]])
+        return _profile(profiles[0]) if profiles else None
 
     async def page(self, first: int, after: str | None) -> ProfilePage:
         _check_page(first)

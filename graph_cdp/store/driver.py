@@ -85,6 +85,11 @@ class Store:
         async with _mapped_errors():
             await self.driver.execute_query("RETURN 1", database_=self.database)
 
+    async def delete_everything(self) -> None:
+        """Empty the database, in batches (tests and benchmarks; never called by the service)."""
+        while (await self.execute("delete_everything_batch"))[0]["deleted"]:
+            pass
+
     async def apply_schema(self) -> int:
         """Create the constraints and indexes (idempotent); return how many statements ran."""
         async with _mapped_errors():

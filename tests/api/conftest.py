@@ -16,9 +16,7 @@ from starlette.applications import Starlette
 
 from api.app import create_app
 from graph_cdp.config import Settings
-from graph_cdp.errors import StoreUnavailable
 from graph_cdp.store import Store
-from tests.integration.conftest import wipe
 
 ADMIN = "admin-secret-0123456789"
 READER = "reader-secret-0123456789"
@@ -102,27 +100,6 @@ def open_server(settings: Settings) -> Iterator[LiveServer]:
     live = start_server(api_settings(settings, api_keys=""))
     yield live
     live.stop()
-
-
-@pytest.fixture(scope="session")
-async def session_store(settings: Settings) -> AsyncIterator[Store]:
-    store = Store.open(settings)
-    try:
-        await store.ping()
-    except StoreUnavailable as exc:
-        pytest.fail(
-            f"API tests need a real Neo4j at {settings.neo4j_uri}: run `make test` "
-            f"or `graph-cdp neo4j start`. ({exc.message})"
-        )
-    yield store
-    await store.close()
-
-
-@pytest.fixture
-async def store(session_store: Store) -> Store:
-    await wipe(session_store)
-    await session_store.apply_schema()
-    return session_store
 
 
 class Api:

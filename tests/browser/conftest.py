@@ -17,7 +17,7 @@ from graph_cdp.errors import StoreUnavailable
 from graph_cdp.store import Store
 from tests.browser.example_graph import write_example_graph
 from tests.browser.harness import ChromiumMissing, find_chromium, launch_chromium
-from tests.integration.conftest import wipe
+from tests.conftest import wipe
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from graph_cdp.errors import IdentifierNotFound
 from graph_cdp.resolution.rules import DEFAULT_HUB_THRESHOLDS, Rules
 from graph_cdp.services import CdpService
 from graph_cdp.store import Store
-from tests.integration.conftest import wipe
+from tests.conftest import wipe
 from tests.integration.helpers import partition
 
 POOL = (

@@ -142,7 +142,7 @@ async def test_concurrent_overlapping_ingest_from_processes_loses_and_duplicates
     assert report.ok, report.lines()
 
     # The same events ingested once, by one writer, give the same graph.
-    from tests.integration.conftest import wipe
+    from tests.conftest import wipe
 
     await wipe(store)
     await store.apply_schema()
