@@ -15,6 +15,8 @@ from graph_cdp.sample import generate, pairwise_scores
 from graph_cdp.services import CdpService
 
 console = Console(highlight=False)
+# Commands are printed unwrapped so they can be copied as they are.
+commands = Console(highlight=False, soft_wrap=True)
 BATCH = 500
 
 
@@ -83,7 +85,7 @@ def _print_tour(settings: Settings, outcome: dict[str, Any]) -> None:
         query = """query Why($a: IdentifierInput!, $b: IdentifierInput!) {
           explainLink(a: $a, b: $b) { sameCustomer reason
             path { a b rule active refusedBy count } } }"""
-        console.print(
+        commands.print(
             f"  curl -s {url} -H 'Content-Type: application/json' \\\n"
             f"    -d '{_graphql(query, {'a': a, 'b': b})}'"
         )
@@ -92,7 +94,7 @@ def _print_tour(settings: Settings, outcome: dict[str, Any]) -> None:
             identifiers { kind value } traits { name value source }
             weakPoints { a b rule } } }"""
         console.print("\nThe unified profile of one side:")
-        console.print(
+        commands.print(
             f"  curl -s {url} -H 'Content-Type: application/json' \\\n    -d '{_graphql(query, a)}'"
         )
         console.print("\nIts identity graph in Neo4j Browser (:param, then the saved query):")
