@@ -104,3 +104,47 @@ def test_wheel_ships_the_cypher_folder(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "graph_cdp/_cypher/schema.cypher" in names
     assert any(n.startswith("api/") for n in names)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _isolated(tmp_path: Path) -> Settings:
+    return Settings(
+        NEO4J_URI=f"bolt://127.0.0.1:{_free_port()}",
+        GRAPH_CDP_NEO4J_HTTP_PORT=_free_port(),
+        GRAPH_CDP_NEO4J_HOME=str(tmp_path / "home"),
+        GRAPH_CDP_CACHE_DIR=str(tmp_path / "cache"),
+    )
+
+
+def test_start_says_what_to_install_without_java(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph_cdp.errors import LocalServerError
+    from graph_cdp.neo4j_local import LocalServer
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    with pytest.raises(LocalServerError, match=r"`java` was not found.*openjdk-17"):
+        LocalServer(_isolated(tmp_path)).start()
+
+
+def test_start_says_what_to_install_without_maven(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph_cdp.errors import LocalServerError
+    from graph_cdp.neo4j_local import LocalServer
+
+    java = shutil.which("java")
+    assert java is not None
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "java").symlink_to(java)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    with pytest.raises(LocalServerError, match=r"`mvn` was not found.*Maven"):
+        LocalServer(_isolated(tmp_path)).start()
