@@ -74,7 +74,10 @@ def ingest_file(
     if checkpoint is not None and checkpoint.exists() and not restart:
         skip = int(checkpoint.read_text().strip() or 0)
         console.print(f"Resuming after line {skip} (checkpoint {checkpoint.name}).")
-    total_lines = None if from_stdin else sum(1 for _ in path.open(encoding="utf-8"))
+    total_lines = None
+    if not from_stdin:
+        with path.open(encoding="utf-8") as counting:
+            total_lines = sum(1 for _ in counting)
     totals = {"accepted": 0, "duplicates": 0, "rejected": 0, "unreadable": 0}
 
     stream = sys.stdin if from_stdin else path.open(encoding="utf-8")
