@@ -1,7 +1,8 @@
-// Every identifier with its status inputs and current customer (the batch job's read).
+// A page of every identifier (key order, after a key) with its status inputs and customer:
+// the batch job's read, as one record of compact rows per page.
 MATCH (i:Identifier)
+WHERE i.key > $after
+WITH i ORDER BY i.key LIMIT $limit
 OPTIONAL MATCH (i)-[:BELONGS_TO]->(c:Customer)
-RETURN i.key AS key, i.kind AS kind, i.value AS value, i.firstSeen.epochMillis AS firstSeen,
-       i.status AS status, i.blockedReason AS blocked, i.degree AS degree,
-       c.id AS customer, c.createdAt.epochMillis AS customerCreatedAt,
-       coalesce(i.names, []) AS names
+RETURN collect([i.key, i.kind, i.value, i.firstSeen.epochMillis, i.status, c.id,
+                coalesce(i.names, [])]) AS rows

@@ -1,4 +1,12 @@
-// Every link (the batch job's read).
-MATCH (a:Identifier)-[l:LINKED]->(b:Identifier)
-RETURN a.key AS a, b.key AS b, l.count AS count, l.firstSeen.epochMillis AS firstSeen,
-       l.active AS active, l.refusedBy AS refusedBy, coalesce(l.revoked, false) AS revoked
+// The links leaving a page of identifiers (key order, after a key): the batch job's read.
+MATCH (a:Identifier)
+WHERE a.key > $after
+WITH a ORDER BY a.key LIMIT $limit
+WITH collect(a) AS page
+CALL (page) {
+  UNWIND page AS a
+  MATCH (a)-[l:LINKED]->(b:Identifier)
+  RETURN collect([a.key, b.key, l.count, l.firstSeen.epochMillis, l.active, l.refusedBy,
+                  coalesce(l.revoked, false)]) AS rows
+}
+RETURN rows, page[-1].key AS last

@@ -28,10 +28,10 @@ from graph_cdp.resolution.clustering import OK, Link, Node, resolve
 from graph_cdp.resolution.incremental import Outcome, resolve_seeds
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store import Store, run
-from graph_cdp.store.cypher import load
 
 Progress = Callable[[str, int, int], None]
 UNITS_PER_TX_IDENTIFIERS = 2000
+READ_PAGE = 50_000
 
 
 @dataclass
@@ -86,23 +86,32 @@ async def read_snapshot(store: Store, policy: IdentifierPolicy, rules: Rules) ->
     degree: Counter[str] = Counter()
     links: list[Link] = []
     decisions: dict[tuple[str, str], tuple[bool, str | None]] = {}
-    async with store.driver.session(database=store.database) as session:
-        result = await session.run(load("all_identifiers"))
-        async for r in result:
-            key = r["key"]
-            nodes[key] = Node(
-                key, r["kind"], r["value"], int(r["firstSeen"] or 0), names=tuple(r["names"])
-            )
-            stored[key] = r["status"] or OK
-            blocked[key] = policy.blocklist.reason(r["kind"], r["value"])
-            customer[key] = r["customer"]
-        result = await session.run(load("all_links"))
-        async for r in result:
-            link = Link(r["a"], r["b"], int(r["count"]), int(r["firstSeen"] or 0), r["revoked"])
-            links.append(link)
-            degree[r["a"]] += 1
-            degree[r["b"]] += 1
-            decisions[(r["a"], r["b"])] = (bool(r["active"]), r["refusedBy"])
+    # Paged by key, one record of compact rows per page: decoding a million records
+    # one by one costs several times more than a few large lists.
+    after = ""
+    while True:
+        page = (await store.query("all_identifiers", after=after, limit=READ_PAGE))[0]["rows"]
+        if not page:
+            break
+        for key, kind, value, first_seen, status, cust, names in page:
+            nodes[key] = Node(key, kind, value, int(first_seen or 0), names=tuple(names))
+            stored[key] = status or OK
+            blocked[key] = policy.blocklist.reason(kind, value)
+            customer[key] = cust
+        after = page[-1][0]
+    after = ""
+    while True:
+        records = await store.query("all_links", after=after, limit=READ_PAGE)
+        if not records or records[0]["last"] is None:
+            break
+        for a, b, count, first_seen, active, refused_by, revoked in records[0]["rows"]:
+            if a not in nodes or b not in nodes:
+                continue  # written after the identifiers were read: the next job sees it
+            links.append(Link(a, b, int(count), int(first_seen or 0), bool(revoked)))
+            degree[a] += 1
+            degree[b] += 1
+            decisions[(a, b)] = (bool(active), refused_by)
+        after = records[0]["last"]
     for key, node in nodes.items():
         status = (
             "blocked"
