@@ -26,6 +26,9 @@ class Loaders:
             load_fn=service.traits_for
         )
         self.counts: DataLoader[str, CountPair] = DataLoader(load_fn=service.counts_for)
+        self.weak_points: DataLoader[str, list[domain.WeakPoint]] = DataLoader(
+            load_fn=service.weak_points_for
+        )
 
 
 @dataclass

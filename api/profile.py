@@ -111,7 +111,8 @@ class Profile:
 
     @field("Bridge links whose removal would split this profile.")
     async def weak_points(self, info: Info) -> list[WeakPoint]:
-        return [WeakPoint.from_domain(w) for w in await info.context.service.weak_points(self.id)]
+        loaded = await info.context.loaders.weak_points.load(self.id)
+        return [WeakPoint.from_domain(w) for w in loaded]
 
 
 @strawberry.type

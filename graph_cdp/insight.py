@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from graph_cdp.domain import (
@@ -69,6 +70,18 @@ class Insight:
         members = [n["key"] for n in nodes]
         found = bridges(members, self._active_edges(set(members), links))
         return [WeakPoint(e.a, e.b, e.rule, e.count, sides) for e, sides in found]
+
+    async def weak_points_for(self, customer_ids: Sequence[str]) -> list[list[WeakPoint]]:
+        """Weak points of several current customers in one query (a page of profiles)."""
+        rows = await self.store.query("customer_active_subgraphs", ids=list(customer_ids))
+        found: dict[str, list[WeakPoint]] = {}
+        for row in rows:
+            edges = [Edge(a, b, int(count), rule) for a, b, count, rule in row["links"]]
+            found[row["id"]] = [
+                WeakPoint(e.a, e.b, e.rule, e.count, sides)
+                for e, sides in bridges(row["members"], edges)
+            ]
+        return [found.get(i, []) for i in customer_ids]
 
     async def identity_graph(self, customer_id: str, max_nodes: int) -> IdentityGraph | None:
         if max_nodes < 1 or max_nodes > MAX_GRAPH_NODES:

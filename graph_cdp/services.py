@@ -128,6 +128,10 @@ class CdpService:
     async def weak_points(self, profile_id: str) -> list[WeakPoint]:
         return await self.insight.weak_points(profile_id)
 
+    async def weak_points_for(self, profile_ids: Sequence[str]) -> list[list[WeakPoint]]:
+        """Weak points of current profiles, one query for all (for data loaders)."""
+        return await self.insight.weak_points_for(profile_ids)
+
     async def identity_graph(self, profile_id: str, max_nodes: int) -> IdentityGraph | None:
         return await self.insight.identity_graph(profile_id, max_nodes)
 

@@ -14,7 +14,7 @@ from tests.api.helpers import INGEST, event
 
 pytestmark = pytest.mark.api
 
-BATCHED = ("traits_for", "counts_for", "profiles", "profile")
+BATCHED = ("traits_for", "counts_for", "weak_points_for", "weak_points", "profiles", "profile")
 
 
 @pytest.fixture
@@ -66,3 +66,20 @@ async def test_aliased_profiles_share_one_trait_load(api: Api, calls: Counter[st
     assert data["a"] == data["b"] == {"traits": [{"name": "x"}]}
     assert calls["traits_for"] == 1
     assert calls["profile"] == 2
+
+
+async def test_a_page_of_profiles_loads_weak_points_once(api: Api, calls: Counter[str]) -> None:
+    events = [
+        event(f"w-{i}", ("email", f"w{i}@northwind.io"), ("customer_id", f"W{i}"), type="login")
+        for i in range(5)
+    ]
+    await api.data(INGEST, {"events": events})
+    doc = "{ profiles(first: 5) { edges { node { id weakPoints { a b rule sideSizes } } } } }"
+    edges = (await api.data(doc))["profiles"]["edges"]
+    assert len(edges) == 5
+    for edge in edges:
+        (weak,) = edge["node"]["weakPoints"]  # email -- customer id is the one bridge
+        assert weak["sideSizes"] == [1, 1]
+        assert weak["a"].startswith("customer_id:W")
+    assert calls["weak_points_for"] == 1
+    assert calls["weak_points"] == 0

@@ -124,6 +124,7 @@ async def test_revoking_a_link_splits_and_the_oldest_identifier_keeps_the_id(
         ("customer_id:C1", phone),
     }
     assert all(w.side_sizes == (1, 2) for w in weak)
+    assert await service.weak_points_for([before]) == [weak]  # the batched read agrees
 
     outcome = await service.revoke_link(("customer_id", "C1"), ("phone", "+12123551188"))
     assert outcome.splits == 1
