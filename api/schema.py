@@ -124,11 +124,13 @@ class Mutation:
         return IngestResult.from_domain(result)
 
     @mutation("Start a resolution job; it runs in the background.")
-    async def run_resolution(self, info: Info, mode: str | None = "full") -> ResolutionJob:
+    async def run_resolution(
+        self, info: Info, mode: str | None = "full", engine: str | None = None
+    ) -> ResolutionJob:
         mode = mode or "full"
         if mode not in RESOLUTION_MODES:
             raise InvalidInput(f"mode must be one of {', '.join(RESOLUTION_MODES)}", mode=mode)
-        job = await info.context.service.start_resolution(mode)
+        job = await info.context.service.start_resolution(mode, engine)
         info.context.metrics.jobs.labels(mode=mode).inc()
         return ResolutionJob.from_domain(job)
 

@@ -269,6 +269,7 @@ class ResolutionJob:
     id: strawberry.ID
     status: str = strawberry.field(description="queued | running | succeeded | failed")
     mode: str = strawberry.field(description="full | incremental")
+    engine: str = strawberry.field(description="local | spark: where the job ran")
     started_at: datetime | None
     finished_at: datetime | None
     stats: dict[str, Any] = strawberry.field(graphql_type=JSON)
@@ -280,6 +281,7 @@ class ResolutionJob:
             id=strawberry.ID(j.id),
             status=j.status,
             mode=j.mode,
+            engine=j.engine,
             started_at=j.started_at,
             finished_at=j.finished_at,
             stats=j.stats,

@@ -1,6 +1,7 @@
-// The links leaving a page of identifiers (key order, after a key): the batch job's read.
+// The links leaving a page of identifiers (key order, after a key, up to an optional last
+// key): the batch job's read.
 MATCH (a:Identifier)
-WHERE a.key > $after
+WHERE a.key > $after AND ($upto IS NULL OR a.key <= $upto)
 WITH a ORDER BY a.key LIMIT $limit
 WITH collect(a) AS page
 CALL (page) {

@@ -1,3 +1,4 @@
 // A resolution job, recorded before it starts.
-CREATE (j:ResolutionJob {id: $id, mode: $mode, status: 'running', startedAt: $now, heartbeat: $now})
+CREATE (j:ResolutionJob {id: $id, mode: $mode, engine: $engine, status: 'running', startedAt: $now,
+                         heartbeat: $now})
 RETURN j.id AS id

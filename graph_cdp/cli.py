@@ -90,7 +90,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 def _resolve(args: argparse.Namespace, settings: Settings) -> int:
     from graph_cdp.commands import print_totals, resolve
 
-    stats = resolve(settings, "full" if args.full else "incremental")
+    stats = resolve(settings, "full" if args.full else "incremental", args.engine)
     print_totals("resolution job", stats)
     return 0 if stats["status"] == "succeeded" else 1
 
@@ -196,6 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     resolve = sub.add_parser("resolve", help="run a resolution job")
     resolve.add_argument("--full", action="store_true", help="recompute everything")
+    resolve.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default=None,
+        help="where a full job runs (default: GRAPH_CDP_ENGINE, else local)",
+    )
 
     sub.add_parser("check", help="verify the invariants; non-zero exit when one breaks")
 

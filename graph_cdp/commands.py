@@ -134,7 +134,7 @@ def print_totals(title: str, totals: dict[str, Any]) -> None:
     console.print(table)
 
 
-def resolve(settings: Settings, mode: str) -> dict[str, Any]:
+def resolve(settings: Settings, mode: str, engine: str | None = None) -> dict[str, Any]:
     async def work(service: CdpService) -> dict[str, Any]:
         with _progress() as bar:
             tasks: dict[str, Any] = {}
@@ -144,7 +144,7 @@ def resolve(settings: Settings, mode: str) -> dict[str, Any]:
                     tasks[stage] = bar.add_task(stage, total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            job = await service.run_resolution(mode, progress)
-        return {"job": job.id, "status": job.status, **job.stats}
+            job = await service.run_resolution(mode, progress, engine)
+        return {"job": job.id, "status": job.status, "engine": job.engine, **job.stats}
 
     return with_service(settings, work)

@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     # --- resolution rules (a TOML file; the built-in defaults when unset) ---
     rules_file: Path | None = Field(None, validation_alias=_env("GRAPH_CDP_RULES_FILE"))
 
+    # --- where a full job runs: "local" (scipy, one process) or "spark" ---
+    engine: str = Field("local", validation_alias=_env("GRAPH_CDP_ENGINE"))
+    spark_master: str = Field("local[2]", validation_alias=_env("GRAPH_CDP_SPARK_MASTER"))
+    spark_partitions: int = Field(8, validation_alias=_env("GRAPH_CDP_SPARK_PARTITIONS"))
+    spark_conf: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias=_env("GRAPH_CDP_SPARK_CONF")
+    )
+
     # --- the API ---
     host: str = Field("127.0.0.1", validation_alias=_env("GRAPH_CDP_HOST"))
     port: int = Field(8000, validation_alias=_env("GRAPH_CDP_PORT"))
@@ -71,7 +79,9 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(12, validation_alias=_env("GRAPH_CDP_MAX_QUERY_DEPTH"))
     log_level: str = Field("INFO", validation_alias=_env("GRAPH_CDP_LOG_LEVEL"))
 
-    @field_validator("extra_kinds", "blocked_values", "blocked_patterns", mode="before")
+    @field_validator(
+        "extra_kinds", "blocked_values", "blocked_patterns", "spark_conf", mode="before"
+    )
     @classmethod
     def _split(cls, value: object) -> object:
         """Lists come from the environment comma-separated."""

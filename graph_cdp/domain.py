@@ -166,6 +166,7 @@ class JobView:
     finished_at: datetime | None
     stats: dict[str, Any]
     error: str | None = None
+    engine: str = "local"  # "local" | "spark"
 
 
 @dataclass(frozen=True)

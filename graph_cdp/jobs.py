@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from graph_cdp.config import Settings
 from graph_cdp.domain import JobView
 from graph_cdp.errors import GraphCdpError, InvalidInput
 from graph_cdp.identifiers import IdentifierPolicy
@@ -19,6 +20,7 @@ from graph_cdp.store.values import maybe_native
 
 log = logging.getLogger("graph_cdp.jobs")
 MODES = ("full", "incremental")
+ENGINES = ("local", "spark")
 STALE_AFTER = timedelta(minutes=10)
 _JSON_STATS = ("refusedByRule", "seconds")
 
@@ -27,12 +29,14 @@ def job_view(props: dict[str, Any]) -> JobView:
     stats = {
         k: (json.loads(v) if k in _JSON_STATS and isinstance(v, str) else v)
         for k, v in props.items()
-        if k not in {"id", "status", "mode", "startedAt", "finishedAt", "error", "heartbeat"}
+        if k
+        not in {"id", "status", "mode", "engine", "startedAt", "finishedAt", "error", "heartbeat"}
     }
     return JobView(
         id=props["id"],
         status=props["status"],
         mode=props["mode"],
+        engine=props.get("engine", "local"),
         started_at=maybe_native(props.get("startedAt")),
         finished_at=maybe_native(props.get("finishedAt")),
         stats=stats,
@@ -41,10 +45,13 @@ def job_view(props: dict[str, Any]) -> JobView:
 
 
 class JobRunner:
-    def __init__(self, store: Store, policy: IdentifierPolicy, rules: Rules) -> None:
+    def __init__(
+        self, store: Store, policy: IdentifierPolicy, rules: Rules, settings: Settings
+    ) -> None:
         self.store = store
         self.policy = policy
         self.rules = rules
+        self.settings = settings
         self._tasks: set[asyncio.Task[JobView]] = set()
         self._lock = asyncio.Lock()  # one job at a time per process
 
@@ -53,20 +60,36 @@ class JobRunner:
         rows = await self.store.execute("fail_stale_jobs", before=now - STALE_AFTER, now=now)
         return int(rows[0]["failed"])
 
-    async def _create(self, mode: str) -> str:
+    async def _create(self, mode: str, engine: str) -> str:
         if mode not in MODES:
             raise InvalidInput(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        if engine not in ENGINES:
+            raise InvalidInput(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+        if engine != "local" and mode != "full":
+            raise InvalidInput(f"the {engine} engine runs full jobs only, got mode {mode!r}")
         job_id = f"job_{uuid.uuid4().hex[:16]}"
-        await self.store.execute("create_job", id=job_id, mode=mode, now=datetime.now(UTC))
+        await self.store.execute(
+            "create_job", id=job_id, mode=mode, engine=engine, now=datetime.now(UTC)
+        )
         return job_id
 
-    async def _execute(self, job_id: str, mode: str, progress: Progress | None) -> JobView:
+    async def _stats(
+        self, job_id: str, mode: str, engine: str, progress: Progress | None
+    ) -> JobStats:
+        if engine == "spark":
+            # Imported here: pyspark is the optional `spark` extra.
+            from graph_cdp.engines.spark_job import run_full_spark
+
+            return await run_full_spark(self.store, self.settings, self.rules, job_id, progress)
+        runner = run_full if mode == "full" else run_incremental
+        return await runner(self.store, self.policy, self.rules, job_id, progress)
+
+    async def _execute(
+        self, job_id: str, mode: str, engine: str, progress: Progress | None
+    ) -> JobView:
         async with self._lock:
             try:
-                runner = run_full if mode == "full" else run_incremental
-                stats: JobStats = await runner(
-                    self.store, self.policy, self.rules, job_id, progress
-                )
+                stats = await self._stats(job_id, mode, engine, progress)
                 await self.store.execute(
                     "finish_job",
                     id=job_id,
@@ -91,13 +114,17 @@ class JobRunner:
         assert view is not None
         return view
 
-    async def run(self, mode: str, progress: Progress | None = None) -> JobView:
-        job_id = await self._create(mode)
-        return await self._execute(job_id, mode, progress)
+    async def run(
+        self, mode: str, progress: Progress | None = None, engine: str | None = None
+    ) -> JobView:
+        engine = engine or self.settings.engine
+        job_id = await self._create(mode, engine)
+        return await self._execute(job_id, mode, engine, progress)
 
-    async def start(self, mode: str) -> JobView:
-        job_id = await self._create(mode)
-        task = asyncio.create_task(self._execute(job_id, mode, None), name=job_id)
+    async def start(self, mode: str, engine: str | None = None) -> JobView:
+        engine = engine or self.settings.engine
+        job_id = await self._create(mode, engine)
+        task = asyncio.create_task(self._execute(job_id, mode, engine, None), name=job_id)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
         view = await self.get(job_id)

@@ -46,7 +46,7 @@ class CdpService:
         self.ingestor = Ingestor(store, self.policy, self.limits, self.rules)
         self.reader = ProfileReader(store, self.policy)
         self.insight = Insight(store, self.policy, self.reader)
-        self.jobs = JobRunner(store, self.policy, self.rules)
+        self.jobs = JobRunner(store, self.policy, self.rules, settings)
         self.forgetter = Forgetter(store, self.policy, self.rules)
 
     @classmethod
@@ -140,13 +140,17 @@ class CdpService:
         return await self.insight.explain(a, b)
 
     # --- resolution jobs ---
-    async def start_resolution(self, mode: str) -> JobView:
-        """Record a job and run it in the background; returns at once."""
-        return await self.jobs.start(mode)
+    async def start_resolution(self, mode: str, engine: str | None = None) -> JobView:
+        """Record a job and run it in the background; returns at once.
 
-    async def run_resolution(self, mode: str, progress: Progress | None = None) -> JobView:
+        ``engine``: "local" or "spark" (full jobs); the settings' engine when None."""
+        return await self.jobs.start(mode, engine)
+
+    async def run_resolution(
+        self, mode: str, progress: Progress | None = None, engine: str | None = None
+    ) -> JobView:
         """Run a job to its end (the CLI)."""
-        return await self.jobs.run(mode, progress)
+        return await self.jobs.run(mode, progress, engine)
 
     async def resolution_job(self, job_id: str) -> JobView | None:
         return await self.jobs.get(job_id)

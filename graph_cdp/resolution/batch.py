@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,9 +24,10 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from graph_cdp.identifiers import IdentifierPolicy
-from graph_cdp.resolution.clustering import OK, Link, Node, resolve
+from graph_cdp.resolution.clustering import OK, Link, Node
 from graph_cdp.resolution.incremental import Outcome, resolve_seeds
 from graph_cdp.resolution.rules import Rules
+from graph_cdp.resolution.unit_diff import cross_unit_refusal, unit_differs
 from graph_cdp.store import Store, run
 
 Progress = Callable[[str, int, int], None]
@@ -90,7 +91,9 @@ async def read_snapshot(store: Store, policy: IdentifierPolicy, rules: Rules) ->
     # one by one costs several times more than a few large lists.
     after = ""
     while True:
-        page = (await store.query("all_identifiers", after=after, limit=READ_PAGE))[0]["rows"]
+        page = (await store.query("all_identifiers", after=after, upto=None, limit=READ_PAGE))[0][
+            "rows"
+        ]
         if not page:
             break
         for key, kind, value, first_seen, status, cust, names in page:
@@ -101,7 +104,7 @@ async def read_snapshot(store: Store, policy: IdentifierPolicy, rules: Rules) ->
         after = page[-1][0]
     after = ""
     while True:
-        records = await store.query("all_links", after=after, limit=READ_PAGE)
+        records = await store.query("all_links", after=after, upto=None, limit=READ_PAGE)
         if not records or records[0]["last"] is None:
             break
         for a, b, count, first_seen, active, refused_by, revoked in records[0]["rows"]:
@@ -171,45 +174,39 @@ def changed_units(
         if la == lb:
             unit_links.setdefault(int(la), []).append(link)
         else:
-            # Across units only links touching a blocked or hub identifier: always refused.
-            bad = [snapshot.nodes[k].status for k in (link.a, link.b)]
-            rule = "revoked" if link.revoked else "blocked" if "blocked" in bad else "hub"
+            rule = cross_unit_refusal(
+                link, snapshot.nodes[link.a].status, snapshot.nodes[link.b].status
+            )
             stats.refused_by_rule[rule] += 1
             if snapshot.decisions[(link.a, link.b)] != (False, rule):
                 dirty.update((int(la), int(lb)))
-    for key, node in snapshot.nodes.items():
-        if node.status != snapshot.stored_status[key] or snapshot.customer[key] is None:
-            dirty.add(int(labels[snapshot.index[key]]))
     stats.units = len(members)
     for label, keys in members.items():
-        nodes = {k: snapshot.nodes[k] for k in keys}
-        links = unit_links.get(label, [])
-        resolution = resolve(nodes, links, rules)
-        stats.refused_by_rule.update(resolution.refused.values())
-        if label in dirty:
-            continue
-        for link in links:
-            refused_by = resolution.refused.get(link.pair)
-            if snapshot.decisions[(link.a, link.b)] != (refused_by is None, refused_by):
-                dirty.add(label)
-                break
-        else:
-            for cluster in resolution.clusters:
-                owners = {snapshot.customer[k] for k in cluster}
-                if len(owners) != 1:
-                    dirty.add(label)
-                    break
-            if label not in dirty and len(resolution.clusters) != len(
-                {snapshot.customer[k] for k in keys}
-            ):
-                dirty.add(label)
+        differs, refused = unit_differs(
+            {k: snapshot.nodes[k] for k in keys},
+            unit_links.get(label, []),
+            snapshot.stored_status,
+            snapshot.customer,
+            snapshot.decisions,
+            rules,
+        )
+        stats.refused_by_rule.update(refused)
+        if differs:
+            dirty.add(label)
     stats.units_changed = len(dirty)
     return [members[label] for label in sorted(dirty)]
 
 
+StatusInputs = Mapping[str, tuple[str, str | None]]  # key -> (kind, blocked reason)
+
+
+def status_inputs(snapshot: Snapshot) -> StatusInputs:
+    return {k: (n.kind, snapshot.blocked[k]) for k, n in snapshot.nodes.items()}
+
+
 async def apply_units(
     store: Store,
-    snapshot: Snapshot,
+    inputs: StatusInputs,
     units: list[list[str]],
     rules: Rules,
     job_id: str,
@@ -231,11 +228,7 @@ async def apply_units(
             continue
         keys = [k for unit in batch for k in unit]
         status_rows = [
-            {
-                "key": k,
-                "blocked": snapshot.blocked[k],
-                "threshold": rules.hub_threshold(snapshot.nodes[k].kind),
-            }
+            {"key": k, "blocked": inputs[k][1], "threshold": rules.hub_threshold(inputs[k][0])}
             for k in keys
         ]
         stats.outcome.add(
@@ -295,7 +288,7 @@ async def run_full(
     stats.seconds["resolve"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    await apply_units(store, snapshot, units, rules, job_id, stats, progress)
+    await apply_units(store, status_inputs(snapshot), units, rules, job_id, stats, progress)
     stats.seconds["apply"] = time.perf_counter() - t
 
     rows = await store.query("count_customers")
