@@ -14,6 +14,7 @@ from graph_cdp.errors import GraphCdpError, InvalidInput
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.resolution.batch import JobStats, Progress, run_full, run_incremental
 from graph_cdp.resolution.rules import Rules
+from graph_cdp.resolve_units import JobUnits
 from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native
 
@@ -65,7 +66,7 @@ class JobRunner:
             try:
                 runner = run_full if mode == "full" else run_incremental
                 stats: JobStats = await runner(
-                    self.store, self.policy, self.rules, job_id, progress
+                    JobUnits(self.store, self.rules), self.policy, self.rules, job_id, progress
                 )
                 await self.store.execute(
                     "finish_job",
