@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from graph_cdp.config import RESOLUTION_MODES
 from graph_cdp.domain import JobView
 from graph_cdp.errors import GraphCdpError, InvalidInput
 from graph_cdp.identifiers import IdentifierPolicy
@@ -19,7 +20,6 @@ from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native
 
 log = logging.getLogger("graph_cdp.jobs")
-MODES = ("full", "incremental")
 STALE_AFTER = timedelta(minutes=10)
 _JSON_STATS = ("refusedByRule", "seconds")
 
@@ -55,8 +55,8 @@ class JobRunner:
         return int(rows[0]["failed"])
 
     async def _create(self, mode: str) -> str:
-        if mode not in MODES:
-            raise InvalidInput(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        if mode not in RESOLUTION_MODES:
+            raise InvalidInput(f"mode must be one of {', '.join(RESOLUTION_MODES)}, got {mode!r}")
         job_id = f"job_{uuid.uuid4().hex[:16]}"
         await self.store.execute("create_job", id=job_id, mode=mode, now=datetime.now(UTC))
         return job_id

@@ -44,8 +44,8 @@ class CdpService:
         self.limits = EventLimits.from_settings(settings)
         self.rules = rules if rules is not None else load_rules(settings.rules_file)
         self.ingestor = Ingestor(store, self.policy, self.limits, self.rules)
-        self.reader = ProfileReader(store, self.policy)
-        self.insight = Insight(store, self.policy, self.reader)
+        self.reader = ProfileReader(store, self.policy, settings.max_service_page)
+        self.insight = Insight(store, self.policy, self.reader, settings.max_graph_nodes)
         self.jobs = JobRunner(store, self.policy, self.rules)
         self.forgetter = Forgetter(store, self.policy, self.rules)
 
