@@ -83,6 +83,7 @@ class Matcher:
         u = estimate_u(self._vectors(prepared, sample), levels)
         start = [initial_m(n) for n in levels]
         sessions = []
+        session_rules = []
         for rule in cfg.training_rules:
             fields_used = rule_fields(rule)
             trained = [
@@ -94,6 +95,7 @@ class Matcher:
             if not pairs or not trained:
                 continue
             patterns, counts = count_patterns(self._vectors(prepared, pairs))
+            session_rules.append((rule, len(pairs)))
             sessions.append(
                 expectation_maximisation(
                     patterns,
@@ -128,8 +130,8 @@ class Matcher:
                 "records": len(records),
                 "u_sample_pairs": len(sample),
                 "sessions": [
-                    {"rule": rule, "iterations": s.iterations, "prior": s.prior}
-                    for rule, s in zip(cfg.training_rules, sessions, strict=False)
+                    {"rule": rule, "pairs": n, "iterations": s.iterations, "prior": s.prior}
+                    for (rule, n), s in zip(session_rules, sessions, strict=True)
                 ],
                 "blocked_pairs": stats.pairs_compared,
                 "seconds": round(time.perf_counter() - began, 3),

@@ -296,3 +296,14 @@ def test_default_model_covers_every_comparison_and_pins_fixed_m() -> None:
         assert sum(p.u for p in levels) == pytest.approx(1, abs=1e-4)
     assert model.comparisons["first_name"][-1].m == 1e-9
     assert MatchModel.from_json(model.to_json()) == model
+
+
+def test_training_reports_the_sessions_it_ran(population: list[MatchRecord]) -> None:
+    matcher = Matcher(
+        MatchConfig(training_rules=("email_local", "birth_date"), u_sample_pairs=2000)
+    )
+    model = matcher.train(population[:800])
+    # No record has an email, so that session had no pairs and did not run.
+    assert [s["rule"] for s in model.training["sessions"]] == ["birth_date"]
+    assert model.training["sessions"][0]["pairs"] > 0
+    assert model.training["u_sample_pairs"] == 2000
