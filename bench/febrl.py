@@ -159,11 +159,30 @@ def _summary(run: dict[str, Any], true: set[Pair]) -> dict[str, Any]:
     }
 
 
+def blocking_growth(rows: list[tuple[str, str | None, dict[str, Any]]]) -> dict[str, int]:
+    """Pairs compared on a quarter, half and all of the persons (with all their records:
+    a share of the records would keep only the square of that share of true pairs)."""
+    from graph_cdp.matching.blocking import blocked_pairs
+
+    config = load_match_config(HERE / "config.toml")
+    recs = records(rows)
+    persons = sorted({r.id.split("-")[1] for r in recs}, key=int)
+    out = {}
+    for share in (4, 2, 1):
+        chosen = set(persons[: len(persons) // share])
+        subset = [r for r in recs if r.id.split("-")[1] in chosen]
+        _, stats = blocked_pairs(
+            subset, config.blocking_rules, max_block_size=config.max_block_size
+        )
+        out[str(len(subset))] = stats.pairs_compared
+    return out
+
+
 def bench_febrl() -> dict[str, Any]:
     """Both data sets, both matchers, one process; timing ratios graph-cdp / Splink."""
     from bench.febrl_splink import run_splink
 
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"febrl3_blocking_growth": blocking_growth(load("febrl3"))}
     for name, link_only in (("febrl3", False), ("febrl4", True)):
         rows = load(name)
         true = truth([r[0] for r in rows], link_only)
@@ -202,6 +221,8 @@ def febrl_lines(r: dict[str, Any]) -> list[str]:
                     f"| {a['recall']:.4f} | {a['f1']:.4f} | {run.get('pairs_compared', '')} "
                     f"| {run['seconds']['train']:.1f} | {run['seconds']['score']:.1f} |"
                 )
+    growth = ", ".join(f"{n} records: {p} pairs" for n, p in r["febrl3_blocking_growth"].items())
+    lines += ["", f"graph-cdp's blocking on FEBRL3 subsets (near-linear growth): {growth}."]
     lines.append("")
     for name in ("febrl3", "febrl4"):
         ratio = r[name]["time_ratio"]
