@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from graph_cdp.config import Settings
@@ -28,7 +29,7 @@ from graph_cdp.insight import Insight
 from graph_cdp.jobs import JobRunner
 from graph_cdp.profiles import ProfileReader
 from graph_cdp.resolution.batch import Progress
-from graph_cdp.resolution.check import Report, check
+from graph_cdp.resolution.check import EXAMPLES, Report, check
 from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules, load_rules
 from graph_cdp.store import Store
@@ -46,7 +47,13 @@ class CdpService:
         self.ingestor = Ingestor(store, self.policy, self.limits, self.rules)
         self.reader = ProfileReader(store, self.policy)
         self.insight = Insight(store, self.policy, self.reader)
-        self.jobs = JobRunner(store, self.policy, self.rules)
+        self.jobs = JobRunner(
+            store,
+            self.policy,
+            self.rules,
+            heartbeat=timedelta(seconds=settings.job_heartbeat_seconds),
+            stale_after=timedelta(seconds=settings.job_stale_after_seconds),
+        )
         self.forgetter = Forgetter(store, self.policy, self.rules)
 
     @classmethod
@@ -151,9 +158,9 @@ class CdpService:
     async def resolution_job(self, job_id: str) -> JobView | None:
         return await self.jobs.get(job_id)
 
-    async def check(self) -> Report:
-        """Verify the invariants of the resolved graph."""
-        return await check(self.store)
+    async def check(self, examples: int = EXAMPLES) -> Report:
+        """Verify the invariants of the resolved graph: true counts, a few examples of each."""
+        return await check(self.store, examples)
 
     # --- dead letters ---
     async def dead_letters(self, first: int = 100) -> list[DeadLetter]:
