@@ -25,7 +25,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from graph_cdp.config import Settings
-from graph_cdp.errors import GraphCdpError
+from graph_cdp.errors import GraphCdpError, LocalServerError, StoreUnavailable
 from graph_cdp.neo4j_local import LocalServer, port_open
 from graph_cdp.store import Store
 
@@ -123,13 +123,26 @@ def start(settings: Settings) -> tuple[LocalServer, bool]:
     home = server.layout.home
     if server.pid() is None and port_open(server.bolt_port):
         # Another server answers on the test port: used only if it already is a test database.
-        asyncio.run(_mark(settings, created_for_tests=False))
+        try:
+            asyncio.run(_mark(settings, created_for_tests=False))
+        except StoreUnavailable as exc:
+            raise LocalServerError(
+                f"Port {server.bolt_port} is taken, but not by this checkout's test server "
+                f"(home {home}): another checkout's tests, or another Neo4j ({exc.message}). "
+                f"Give this checkout other ports: GRAPH_CDP_TEST_NEO4J_URI and "
+                f"GRAPH_CDP_TEST_NEO4J_HTTP_PORT."
+            ) from exc
         return server, False
     if not server.layout.initialized and not (home / "data").exists():
         home.mkdir(parents=True, exist_ok=True)
         (home / STAMP).write_text("This Neo4j home was created by tests/server.py.\n")
     started, seconds = server.start()
-    asyncio.run(_mark(server.settings, created_for_tests=(home / STAMP).exists()))
+    try:
+        asyncio.run(_mark(server.settings, created_for_tests=(home / STAMP).exists()))
+    except GraphCdpError:
+        if started:  # not a test database: leave it as it was found
+            server.stop()
+        raise
     verb = "started" if started else "already running"
     print(
         f"Test Neo4j {verb} at {server.bolt_uri} (home {home}, {seconds:.1f} s); marked for tests.",
