@@ -111,40 +111,43 @@ class JobRunner:
                 log.warning("heartbeat of job %s failed: %s", job_id, exc.message)
 
     async def _execute(self, job_id: str, mode: str, progress: Progress | None) -> JobView:
-        async with self._lock:
-            beat = asyncio.create_task(self._beat(job_id), name=f"{job_id}-heartbeat")
-            try:
-                runner = run_full if mode == "full" else run_incremental
-                stats: JobStats = await runner(
-                    self.store, self.policy, self.rules, job_id, progress
-                )
-                await self.store.execute(
-                    "finish_job",
-                    id=job_id,
-                    status="succeeded",
-                    error=None,
-                    stats=stats.as_properties(),
-                    now=datetime.now(UTC),
-                )
-            except Exception as exc:  # a job records any failure, then re-raises it
-                log.exception("resolution job %s failed", job_id)
-                message = exc.message if isinstance(exc, GraphCdpError) else repr(exc)
-                await self.store.execute(
-                    "finish_job",
-                    id=job_id,
-                    status="failed",
-                    error=message,
-                    stats={},
-                    now=datetime.now(UTC),
-                )
-                raise
-            finally:
-                beat.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await beat
+        # The heartbeat starts at once: a job waiting for the lock is alive too.
+        beat = asyncio.create_task(self._beat(job_id), name=f"{job_id}-heartbeat")
+        try:
+            async with self._lock:
+                await self._run_recorded(job_id, mode, progress)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
         view = await self.get(job_id)
         assert view is not None
         return view
+
+    async def _run_recorded(self, job_id: str, mode: str, progress: Progress | None) -> None:
+        try:
+            runner = run_full if mode == "full" else run_incremental
+            stats: JobStats = await runner(self.store, self.policy, self.rules, job_id, progress)
+            await self.store.execute(
+                "finish_job",
+                id=job_id,
+                status="succeeded",
+                error=None,
+                stats=stats.as_properties(),
+                now=datetime.now(UTC),
+            )
+        except Exception as exc:  # a job records any failure, then re-raises it
+            log.exception("resolution job %s failed", job_id)
+            message = exc.message if isinstance(exc, GraphCdpError) else repr(exc)
+            await self.store.execute(
+                "finish_job",
+                id=job_id,
+                status="failed",
+                error=message,
+                stats={},
+                now=datetime.now(UTC),
+            )
+            raise
 
     async def run(self, mode: str, progress: Progress | None = None) -> JobView:
         job_id = await self._create(mode)
