@@ -48,7 +48,7 @@ def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def discovery(http_port: int, timeout: float = 2.0) -> dict[str, str] | None:
+def discovery(http_port: int, timeout: float = 5.0) -> dict[str, str] | None:
     """Neo4j's HTTP discovery document (version, edition, Bolt address), if it answers."""
     request = urllib.request.Request(
         f"http://127.0.0.1:{http_port}/", headers={"Accept": "application/json"}
@@ -210,7 +210,9 @@ class LocalServer:
     def status(self) -> ServerStatus:
         pid = self.pid()
         info = discovery(self.http_port) if (pid or port_open(self.http_port)) else None
-        ok, detail = self.answers() if info is not None else (False, "not reachable")
+        # Bolt is asked even when HTTP was slow to answer (a loaded machine).
+        reachable = info is not None or pid is not None or port_open(self.bolt_port)
+        ok, detail = self.answers() if reachable else (False, "not reachable")
         return ServerStatus(
             running=pid is not None,
             pid=pid,
