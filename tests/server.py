@@ -7,8 +7,9 @@ variables are never read here: the test server is configured by ``GRAPH_CDP_TEST
 variables only (see the README), so a user's database is never the one the tests wipe.
 
 The marker ``(:GraphCdpTestMarker {created, home})`` is written only into a database
-whose home this module created (a stamp file in the home says so); :func:`wipe` refuses
-any database without it.
+that this module has just created (a fresh home, started by this call); :func:`wipe`
+refuses any database without it. A test home whose first start did not finish has no
+marker: remove it, and the next ``make test`` creates it afresh.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from graph_cdp.store import Store
 DEFAULT_URI = "bolt://127.0.0.1:7691"
 DEFAULT_HTTP_PORT = 7478
 DEFAULT_HOME = Path(".neo4j-test")
-STAMP = "created-for-graph-cdp-tests"
 # A lock wait that outlives this is a transient error (the STORE_BUSY tests rely on it);
 # without it a stuck lock would hang a test instead of failing it.
 EXTRA_CONF = ("db.lock.acquisition.timeout=2s",)
@@ -85,7 +85,8 @@ def _refusal(uri: str | None) -> NotATestDatabase:
         f"Refusing to wipe the Neo4j{where}: it holds no (:GraphCdpTestMarker) node, so "
         f"it was not created for the tests and may hold data that matters. The tests run "
         f"on a server of their own, started by `make test` (GRAPH_CDP_TEST_NEO4J_URI, "
-        f"default {DEFAULT_URI}; home GRAPH_CDP_TEST_NEO4J_HOME, default {DEFAULT_HOME}). "
+        f"default {DEFAULT_URI}; home GRAPH_CDP_TEST_NEO4J_HOME, default {DEFAULT_HOME}; "
+        f"a test home whose first start failed lacks the marker too: remove it). "
         f"If this database is really disposable, run "
         f"`CREATE (:GraphCdpTestMarker {{created: datetime()}})` on it yourself."
     )
@@ -133,12 +134,11 @@ def start(settings: Settings) -> tuple[LocalServer, bool]:
                 f"GRAPH_CDP_TEST_NEO4J_HTTP_PORT."
             ) from exc
         return server, False
-    if not server.layout.initialized and not (home / "data").exists():
-        home.mkdir(parents=True, exist_ok=True)
-        (home / STAMP).write_text("This Neo4j home was created by tests/server.py.\n")
+    fresh = not server.layout.initialized
     started, seconds = server.start()
     try:
-        asyncio.run(_mark(server.settings, created_for_tests=(home / STAMP).exists()))
+        # Only a database this very call created gets the marker; any other must have it.
+        asyncio.run(_mark(server.settings, created_for_tests=fresh and started))
     except GraphCdpError:
         if started:  # not a test database: leave it as it was found
             server.stop()
