@@ -20,12 +20,13 @@ from strawberry.types import ExecutionResult
 
 from api.auth import NOBODY, KeyRing, Principal, require_safe_host, warn_if_open
 from api.context import Context
-from api.errors import Unauthenticated, coded, error_body
+from api.errors import Unauthenticated, coded, error_body, retry_after_of
 from api.metrics import CONTENT_TYPE, Metrics
 from api.middleware import BodyLimit, Observe, record_of
+from api.readiness import Readiness
 from api.schema import build_schema
 from graph_cdp.config import Settings
-from graph_cdp.errors import GraphCdpError, StoreUnavailable
+from graph_cdp.errors import StoreUnavailable
 from graph_cdp.services import CdpService
 
 logger = logging.getLogger("graph_cdp.api")
@@ -50,6 +51,7 @@ class Runtime:
     keys: KeyRing
     metrics: Metrics = field(default_factory=Metrics)
     live: CdpService | None = None
+    readiness: Readiness | None = None
 
     @property
     def service(self) -> CdpService:
@@ -88,6 +90,9 @@ class GraphQLView(GraphQL[Context, None]):
             code = _HTTP_CODES.get(exc.status_code, "BAD_REQUEST")
             record_of(scope).error_codes.append(code)
             response = JSONResponse(error_body(exc.reason, code), status_code=exc.status_code)
+        retry_after = record_of(scope).retry_after
+        if retry_after is not None:  # a transient failure: when the same request may come again
+            response.headers["Retry-After"] = str(retry_after)
         await response(scope, receive, send)
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
@@ -111,6 +116,7 @@ class GraphQLView(GraphQL[Context, None]):
             result.errors = [coded(e) for e in result.errors]
             record = record_of(request.scope)
             record.error_codes += [str((e.extensions or {}).get("code")) for e in result.errors]
+            record.retry_after = retry_after_of(result.errors)
         return await super().process_result(request, result)
 
 
@@ -127,21 +133,29 @@ def create_app(settings: Settings, *, max_body_bytes: int | None = None) -> Star
         try:
             await service.prepare()
             runtime.live = service
+            runtime.readiness = Readiness(
+                service.store.ping,
+                timeout=settings.ready_timeout,
+                ttl=settings.ready_cache_seconds,
+            )
             logger.info("ready", extra={"neo4j_uri": settings.neo4j_uri})
             yield
         finally:
             runtime.live = None
+            if runtime.readiness is not None:
+                await runtime.readiness.close()
             await service.close()
 
     async def healthz(request: Request) -> Response:
+        """The process runs: never asks the database."""
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        try:
-            await runtime.service.ping()
-        except GraphCdpError as exc:
-            return JSONResponse({"status": "unavailable", "code": exc.code}, status_code=503)
-        return JSONResponse({"status": "ready"})
+        if runtime.readiness is None:
+            body = {"status": "unavailable", "code": "STORE_UNAVAILABLE", "detail": "starting"}
+            return JSONResponse(body, status_code=503)
+        answer = await runtime.readiness.check()
+        return JSONResponse(answer.body(), status_code=200 if answer.ready else 503)
 
     async def metrics(request: Request) -> Response:
         return Response(runtime.metrics.exposition(), media_type=CONTENT_TYPE)

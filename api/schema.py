@@ -18,7 +18,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
     SchemaExtension,
 )
 from strawberry.types.execution import ExecutionContext
@@ -26,8 +25,9 @@ from strawberry.types.graphql import OperationType
 
 from api.auth import NOBODY, Scope
 from api.context import Context, Info
-from api.errors import LIMIT_EXCEEDED, QUERY_TOO_DEEP, ErrorCodes, Forbidden, coded_rule
+from api.errors import LIMIT_EXCEEDED, ErrorCodes, Forbidden, coded_rule
 from api.inputs import EventInput, IdentifierInput, check_batch
+from api.limits import NoIntrospection, OneOperation, depth_rule
 from api.pagination import check_count, paginate
 from api.profile import DEFAULT_PAGE, Profile, ProfileConnection
 from api.types import (
@@ -197,14 +197,16 @@ class ApiSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> ApiSchema:
-    depth = QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules[0]
     aliases = MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules[0]
-    limits = [coded_rule(depth, QUERY_TOO_DEEP), coded_rule(aliases, LIMIT_EXCEEDED)]
+    limits = [depth_rule(settings.max_query_depth), coded_rule(aliases, LIMIT_EXCEEDED)]
+    if not settings.introspection:
+        limits.append(NoIntrospection)
     return ApiSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
             ErrorCodes,
+            OneOperation,
             Guard,
             functools.partial(AddValidationRules, limits),
             functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),

@@ -13,11 +13,15 @@
     │   └── JobNotFound
     ├── MergeRefused               a rule refused to merge two customers
     ├── ResolutionError            resolution could not complete (job failed)
-    ├── StoreUnavailable           Neo4j cannot be reached or refused the credentials
+    ├── StoreUnavailable           Neo4j cannot be reached (retryable)
+    │   └── StoreAuthFailed        Neo4j refused the credentials (same code, not retryable)
+    ├── StoreBusy                  a transient Neo4j error outlived the retries (retryable)
     ├── StoreError                 Neo4j answered with an error we did not expect
     └── LocalServerError           the local Neo4j server could not be provisioned or run
 
-Each class carries a stable ``code`` that the GraphQL API puts in ``extensions.code``.
+Each class carries a stable ``code`` that the GraphQL API puts in ``extensions.code``,
+and says whether the same request may simply be sent again (``retryable``, with a
+``retry_after`` hint in seconds).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ class GraphCdpError(Exception):
     """Root of every error graph-cdp raises on purpose."""
 
     code = "INTERNAL"
+    retryable = False
+    retry_after: int | None = None
 
     def __init__(self, message: str, **details: object) -> None:
         super().__init__(message)
@@ -84,6 +90,26 @@ class ResolutionError(GraphCdpError):
 
 class StoreUnavailable(GraphCdpError):
     code = "STORE_UNAVAILABLE"
+    retryable = True
+    retry_after: int | None = 5
+
+
+class StoreAuthFailed(StoreUnavailable):
+    """Neo4j refused NEO4J_USER/NEO4J_PASSWORD: sending the request again will not help."""
+
+    retryable = False
+    retry_after = None
+
+
+class StoreBusy(GraphCdpError):
+    """A deadlock, lock timeout or other transient error, still there after the retries.
+
+    The transaction was rolled back: nothing of the request was written.
+    """
+
+    code = "STORE_BUSY"
+    retryable = True
+    retry_after: int | None = 1
 
 
 class StoreError(GraphCdpError):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
-from graph_cdp.check import Report, check
+from graph_cdp.check import EXAMPLES, Report, check
 from graph_cdp.config import Settings
 from graph_cdp.domain import (
     Count,
@@ -46,7 +47,13 @@ class CdpService:
         self.ingestor = Ingestor(store, self.policy, self.limits, self.rules)
         self.reader = ProfileReader(store, self.policy, settings.max_service_page)
         self.insight = Insight(store, self.policy, self.reader, settings.max_graph_nodes)
-        self.jobs = JobRunner(store, self.policy, self.rules)
+        self.jobs = JobRunner(
+            store,
+            self.policy,
+            self.rules,
+            heartbeat=timedelta(seconds=settings.job_heartbeat_seconds),
+            stale_after=timedelta(seconds=settings.job_stale_after_seconds),
+        )
         self.forgetter = Forgetter(store, self.policy, self.rules)
 
     @classmethod
@@ -155,9 +162,9 @@ class CdpService:
     async def resolution_job(self, job_id: str) -> JobView | None:
         return await self.jobs.get(job_id)
 
-    async def check(self) -> Report:
-        """Verify the invariants of the resolved graph."""
-        return await check(self.store)
+    async def check(self, examples: int = EXAMPLES) -> Report:
+        """Verify the invariants of the resolved graph: true counts, a few examples of each."""
+        return await check(self.store, examples)
 
     # --- dead letters ---
     async def dead_letters(self, first: int = 100) -> list[DeadLetter]:
