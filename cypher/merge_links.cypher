@@ -6,7 +6,8 @@ MERGE (a)-[l:LINKED]->(b)
   ON CREATE SET l.count = 0, l.explicit = 0, l.rule = row.rule, l.firstSeen = row.firstSeen,
                 l.lastSeen = row.lastSeen, l.sources = [], l.createdAt = $now,
                 l.active = a.status = 'ok' AND b.status = 'ok',
-                l.refusedBy = CASE WHEN a.status = 'blocked' OR b.status = 'blocked' THEN 'blocked'
+                l.refusedBy = CASE WHEN a.status = 'invalid' OR b.status = 'invalid' THEN 'invalid'
+                                   WHEN a.status = 'blocked' OR b.status = 'blocked' THEN 'blocked'
                                    WHEN a.status = 'hub' OR b.status = 'hub' THEN 'hub' END
 SET l.count = l.count + row.count,
     l.explicit = l.explicit + row.explicit,

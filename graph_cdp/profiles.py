@@ -18,7 +18,7 @@ from graph_cdp.domain import (
     ProfilePage,
     TraitValue,
 )
-from graph_cdp.errors import InvalidInput, LimitExceeded
+from graph_cdp.errors import InvalidCursor, LimitExceeded
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native, native
@@ -144,8 +144,8 @@ class ProfileReader:
             at_text, after_id = cursors.decode(after, 2)
             try:
                 after_at = datetime.fromisoformat(str(at_text))
-            except ValueError as exc:
-                raise InvalidInput(f"malformed cursor {after!r}") from exc
+            except ValueError:
+                raise InvalidCursor("malformed cursor: not a time and an id") from None
         rows = await self.store.query(
             "profile_interactions",
             id=survivor,
@@ -165,6 +165,7 @@ class ProfileReader:
                 properties=json.loads(r["e"]["properties"] or "{}"),
                 traits=json.loads(r["e"]["traits"] or "{}"),
                 identifiers=tuple(r["e"]["identifierKeys"] or ()),
+                context=json.loads(r["e"].get("context") or "{}"),
             )
             for r in rows[:first]
         ]

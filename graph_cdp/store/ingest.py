@@ -17,6 +17,7 @@ from graph_cdp.resolution.incremental import Outcome, resolve_seeds
 from graph_cdp.resolution.names import full_name
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store.driver import run
+from graph_cdp.store.kept import write_kept
 
 CO_OCCURRENCE = "co_occurrence"
 EXPLICIT = "explicit"
@@ -136,6 +137,8 @@ async def write_events(
             "properties": json.dumps(e.properties, sort_keys=True),
             "traits": json.dumps(e.traits, sort_keys=True),
             "keys": list(e.identifier_keys),
+            "invalidKeys": [v.key for v in e.invalid],
+            "context": json.dumps(e.context, sort_keys=True),
         }
         for e in events
     ]
@@ -158,6 +161,7 @@ async def write_events(
     await run(tx, "merge_identifiers", rows=identifiers)
     observed = [{"id": e.message_id, "keys": list(e.identifier_keys)} for e in fresh]
     await run(tx, "create_observed", rows=observed)
+    await write_kept(tx, fresh)
     written.outcome = await _link_and_resolve(
         tx, identifiers, links, rules, now, "ingest", resolve=resolve
     )
