@@ -2,8 +2,8 @@
 
 A cursor comes back from the client, so decoding trusts nothing: it is bounded in
 length before it is decoded (deeply nested JSON in a cursor cannot reach the JSON
-parser's recursion limit), and each part must be a string, an integer or null, and
-real text, before it reaches a query.
+parser's recursion limit), and its parts must be shallow and real text (no lone
+surrogate or NUL) before they reach a query; callers check each part's type.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import json
 from typing import Any
 
 from graph_cdp.errors import InvalidCursor
-from graph_cdp.rawjson import shown, text_problem
+from graph_cdp.rawjson import scan, shown
 
 MAX_CURSOR_LENGTH = 2048
+MAX_PART_DEPTH = 4
 
 
 def encode(*parts: Any) -> str:
@@ -35,13 +36,11 @@ def decode(cursor: str, arity: int) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         parts = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-    except (binascii.Error, ValueError, UnicodeError, RecursionError):
-        raise _refuse(cursor, "not base64 of JSON") from None
+    except (binascii.Error, ValueError, UnicodeError, RecursionError) as exc:
+        raise _refuse(cursor, "not base64 of JSON") from exc
     if not isinstance(parts, list) or len(parts) != arity:
         raise _refuse(cursor, f"not a list of {arity} parts")
-    for part in parts:
-        if (part is not None and not isinstance(part, str | int)) or isinstance(part, bool):
-            raise _refuse(cursor, "a part is not a string or an integer")
-        if isinstance(part, str) and text_problem(part):
-            raise _refuse(cursor, "a part is not text")
+    problems = scan(parts, MAX_PART_DEPTH)
+    if problems:
+        raise _refuse(cursor, problems[0].reason)
     return parts

@@ -89,6 +89,8 @@ class ProfileReader:
     async def page(self, first: int, after: str | None) -> ProfilePage:
         _check_page(first)
         after_id = cursors.decode(after, 1)[0] if after else None
+        if after_id is not None and not isinstance(after_id, str):
+            raise InvalidCursor("malformed cursor: not a customer id")
         rows = await self.store.query("list_customers", after=after_id, limit=first + 1)
         ids = [r["id"] for r in rows[:first]]
         profiles = [p for p in await self.profiles_by_ids(ids) if p is not None]
@@ -142,6 +144,8 @@ class ProfileReader:
         after_id: str | None = None
         if after:
             at_text, after_id = cursors.decode(after, 2)
+            if not isinstance(after_id, str):
+                raise InvalidCursor("malformed cursor: not a time and an id")
             try:
                 after_at = datetime.fromisoformat(str(at_text))
             except ValueError:
