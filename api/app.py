@@ -18,6 +18,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from api import jsonbody
 from api.auth import NOBODY, KeyRing, Principal, require_safe_host, warn_if_open
 from api.context import Context
 from api.errors import Unauthenticated, coded, error_body, retry_after_of
@@ -25,6 +26,8 @@ from api.metrics import CONTENT_TYPE, Metrics
 from api.middleware import BodyLimit, Observe, record_of
 from api.readiness import Readiness
 from api.schema import build_schema
+from api.segment import PATHS as SEGMENT_PATHS
+from api.segment import WriteKeys, segment_routes
 from graph_cdp.config import Settings
 from graph_cdp.errors import StoreUnavailable
 from graph_cdp.services import CdpService
@@ -32,7 +35,7 @@ from graph_cdp.services import CdpService
 logger = logging.getLogger("graph_cdp.api")
 
 GRAPHQL_PATH = "/graphql"
-PATHS = frozenset({GRAPHQL_PATH, "/healthz", "/readyz", "/metrics"})
+PATHS = frozenset({GRAPHQL_PATH, "/healthz", "/readyz", "/metrics"}) | SEGMENT_PATHS
 _PRINCIPAL_KEY = "graph_cdp.principal"
 _MIB = 1024 * 1024
 _HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
@@ -60,8 +63,25 @@ class Runtime:
         return self.live
 
 
+class CodedHTTPException(HTTPException):
+    """A request refused before GraphQL runs, with a code more specific than its status."""
+
+    def __init__(self, status_code: int, reason: str, code: str) -> None:
+        super().__init__(status_code, reason)
+        self.code = code
+
+
 class GraphQLView(GraphQL[Context, None]):
     """Authenticates before GraphQL runs; codes every error on the way out."""
+
+    def decode_json(self, data: str | bytes) -> object:
+        # json.loads recurses: a body nested past the interpreter's limit (variables
+        # 100,000 levels deep) escaped as a bare 500; see api.jsonbody.
+        try:
+            return jsonbody.loads(data)
+        except jsonbody.UnreadableJson:
+            reason = "Unable to parse request body as JSON"
+            raise CodedHTTPException(400, reason, "BAD_REQUEST") from None
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(build_schema(runtime.settings), graphql_ide="graphiql")
@@ -87,7 +107,7 @@ class GraphQLView(GraphQL[Context, None]):
         try:
             response = await self.run(request)
         except HTTPException as exc:  # not GraphQL at all: still JSON, still a code
-            code = _HTTP_CODES.get(exc.status_code, "BAD_REQUEST")
+            code = getattr(exc, "code", None) or _HTTP_CODES.get(exc.status_code, "BAD_REQUEST")
             record_of(scope).error_codes.append(code)
             response = JSONResponse(error_body(exc.reason, code), status_code=exc.status_code)
         retry_after = record_of(scope).retry_after
@@ -123,6 +143,7 @@ class GraphQLView(GraphQL[Context, None]):
 def create_app(settings: Settings, *, max_body_bytes: int | None = None) -> Starlette:
     """The whole API. Raises ConfigurationError for bad keys, or no keys off loopback."""
     keys = KeyRing.parse(settings.api_keys)
+    write_keys = WriteKeys.parse(settings.write_keys, keys)
     require_safe_host(settings, keys)
     runtime = Runtime(settings=settings, keys=keys)
 
@@ -166,6 +187,7 @@ def create_app(settings: Settings, *, max_body_bytes: int | None = None) -> Star
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
+            *segment_routes(lambda: runtime.service, write_keys, settings.max_batch_size),
         ],
         middleware=[
             Middleware(Observe, metrics=runtime.metrics, paths=PATHS),

@@ -19,6 +19,7 @@ from bench.batch import bench_batch
 from bench.common import write_report
 from bench.febrl import bench_febrl, febrl_lines
 from bench.ingest import bench_ingest
+from bench.partial import bench_partial, partial_lines
 from graph_cdp.config import Settings
 from graph_cdp.store import Store
 
@@ -101,6 +102,9 @@ async def main(args: argparse.Namespace) -> None:
         if "batch" in args.only:
             r = await bench_batch(store, settings, args.batch_identifiers, args.seed)
             console.print(write_report("batch", r, _batch_lines(r)).read_text())
+        if "partial" in args.only:
+            r = await bench_partial(store, settings, args.partial_customers, args.seed)
+            console.print(write_report("partial", r, partial_lines(r)).read_text())
         if "api" in args.only:
             r = await bench_api_latency(
                 settings, args.api_profiles, args.api_requests, args.api_concurrency, args.api_key
@@ -116,12 +120,13 @@ def parse() -> argparse.Namespace:
         "--only",
         nargs="+",
         default=["ingest", "accuracy", "batch", "api"],
-        choices=["ingest", "accuracy", "batch", "api", "febrl"],
+        choices=["ingest", "accuracy", "batch", "api", "febrl", "partial"],
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--ingest-customers", type=int, default=2000)
     parser.add_argument("--accuracy-customers", type=int, default=20000)
     parser.add_argument("--incremental", action="store_true", help="resolve on every write")
+    parser.add_argument("--partial-customers", type=int, default=1000)
     parser.add_argument("--batch-identifiers", type=int, default=1_000_000)
     parser.add_argument("--api-profiles", type=int, default=200)
     parser.add_argument("--api-requests", type=int, default=400)

@@ -3,6 +3,7 @@ CREATE CONSTRAINT identifier_key IF NOT EXISTS FOR (i:Identifier) REQUIRE i.key 
 CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (e:Interaction) REQUIRE e.id IS UNIQUE;
 CREATE CONSTRAINT customer_id IF NOT EXISTS FOR (c:Customer) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT resolution_job_id IF NOT EXISTS FOR (j:ResolutionJob) REQUIRE j.id IS UNIQUE;
+CREATE CONSTRAINT account_id IF NOT EXISTS FOR (a:Account) REQUIRE a.id IS UNIQUE;
 CREATE CONSTRAINT dead_letter_id IF NOT EXISTS FOR (d:DeadLetter) REQUIRE d.id IS UNIQUE;
 CREATE INDEX identifier_kind IF NOT EXISTS FOR (i:Identifier) ON (i.kind);
 CREATE INDEX identifier_value IF NOT EXISTS FOR (i:Identifier) ON (i.value);

@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     )
     max_event_bytes: int = Field(65536, validation_alias=_env("GRAPH_CDP_MAX_EVENT_BYTES"))
     max_batch_size: int = Field(1000, validation_alias=_env("GRAPH_CDP_MAX_BATCH_SIZE"))
+    max_json_depth: int = Field(32, validation_alias=_env("GRAPH_CDP_MAX_JSON_DEPTH"))
+    max_text_length: int = Field(256, validation_alias=_env("GRAPH_CDP_MAX_TEXT_LENGTH"))
+    max_dead_letter_bytes: int = Field(
+        16384, validation_alias=_env("GRAPH_CDP_MAX_DEAD_LETTER_BYTES")
+    )
 
     # --- read limits ---
     # A client page holds at most max_page_size items; the service itself serves up to
@@ -102,6 +107,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", validation_alias=_env("GRAPH_CDP_HOST"))
     port: int = Field(8000, validation_alias=_env("GRAPH_CDP_PORT"))
     api_keys: str = Field("", validation_alias=_env("GRAPH_CDP_API_KEYS"))
+    write_keys: str = Field("", validation_alias=_env("GRAPH_CDP_WRITE_KEYS"))
     max_query_depth: int = Field(12, validation_alias=_env("GRAPH_CDP_MAX_QUERY_DEPTH"))
     introspection: bool = Field(True, validation_alias=_env("GRAPH_CDP_INTROSPECTION"))
     ready_timeout: float = Field(0.5, validation_alias=_env("GRAPH_CDP_READY_TIMEOUT"))

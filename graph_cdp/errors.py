@@ -6,6 +6,11 @@
     │   ├── InvalidIdentifier      an identifier value fails its kind's rules
     │   ├── UnknownIdentifierKind  the kind is not configured
     │   ├── InvalidEvent           an event fails validation (size, shape, type)
+    │   │   ├── InvalidText        a string holds a lone surrogate or NUL (not text)
+    │   │   ├── TextTooLong        a string is longer than its documented limit
+    │   │   ├── NestingTooDeep     JSON nested deeper than the documented limit
+    │   │   └── NoUsableIdentifier not one identifier of the event could be used
+    │   ├── InvalidCursor          an ``after`` cursor this API did not hand out
     │   └── LimitExceeded          a batch, payload or page is larger than allowed
     ├── NotFound                   something asked for by id does not exist
     │   ├── ProfileNotFound
@@ -58,6 +63,26 @@ class UnknownIdentifierKind(InvalidInput):
 
 class InvalidEvent(InvalidInput):
     code = "INVALID_EVENT"
+
+
+class InvalidText(InvalidEvent):
+    code = "INVALID_TEXT"
+
+
+class TextTooLong(InvalidEvent):
+    code = "TEXT_TOO_LONG"
+
+
+class NestingTooDeep(InvalidEvent):
+    code = "NESTING_TOO_DEEP"
+
+
+class NoUsableIdentifier(InvalidEvent):
+    code = "NO_USABLE_IDENTIFIER"
+
+
+class InvalidCursor(InvalidInput):
+    code = "INVALID_CURSOR"
 
 
 class LimitExceeded(InvalidInput):

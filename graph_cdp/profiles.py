@@ -18,7 +18,7 @@ from graph_cdp.domain import (
     ProfilePage,
     TraitValue,
 )
-from graph_cdp.errors import InvalidInput, LimitExceeded
+from graph_cdp.errors import InvalidCursor, LimitExceeded
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native, native
@@ -88,6 +88,8 @@ class ProfileReader:
     async def page(self, first: int, after: str | None) -> ProfilePage:
         self._check_page(first)
         after_id = cursors.decode(after, 1)[0] if after else None
+        if after_id is not None and not isinstance(after_id, str):
+            raise InvalidCursor("malformed cursor: not a customer id")
         rows = await self.store.query("list_customers", after=after_id, limit=first + 1)
         ids = [r["id"] for r in rows[:first]]
         profiles = [p for p in await self.profiles_by_ids(ids) if p is not None]
@@ -141,10 +143,12 @@ class ProfileReader:
         after_id: str | None = None
         if after:
             at_text, after_id = cursors.decode(after, 2)
+            if not isinstance(after_id, str):
+                raise InvalidCursor("malformed cursor: not a time and an id")
             try:
                 after_at = datetime.fromisoformat(str(at_text))
-            except ValueError as exc:
-                raise InvalidInput(f"malformed cursor {after!r}") from exc
+            except ValueError:
+                raise InvalidCursor("malformed cursor: not a time and an id") from None
         rows = await self.store.query(
             "profile_interactions",
             id=survivor,
@@ -164,6 +168,7 @@ class ProfileReader:
                 properties=json.loads(r["e"]["properties"] or "{}"),
                 traits=json.loads(r["e"]["traits"] or "{}"),
                 identifiers=tuple(r["e"]["identifierKeys"] or ()),
+                context=json.loads(r["e"].get("context") or "{}"),
             )
             for r in rows[:first]
         ]

@@ -80,11 +80,15 @@ class CdpService:
         *,
         source: str | None = None,
         resolve: bool = True,
+        max_event_bytes: int | None = None,
     ) -> IngestResult:
         """Validate, store once by messageId, link and resolve; rejects go to dead letters.
 
-        ``resolve=False`` defers resolution to a full job (bulk backfills)."""
-        return await self.ingestor.ingest(events, source=source, resolve=resolve)
+        ``resolve=False`` defers resolution to a full job (bulk backfills);
+        ``max_event_bytes`` lowers the event size limit (Segment's 32 KB per call)."""
+        return await self.ingestor.ingest(
+            events, source=source, resolve=resolve, max_event_bytes=max_event_bytes
+        )
 
     async def push_identifiers(
         self, identifiers: Sequence[Mapping[str, Any]], *, source: str | None = None

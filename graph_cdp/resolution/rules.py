@@ -19,16 +19,22 @@ from graph_cdp.errors import ConfigurationError
 from graph_cdp.graph_types import BLOCKED, HUB, INVALID, OK, REVOKED
 
 # Strongest first: when links compete, links between stronger kinds are applied first.
-DEFAULT_PRIORITY = ("customer_id", "loyalty_id", "email", "phone", "device_id", "cookie_id")
+DEFAULT_PRIORITY = (
+    "customer_id", "loyalty_id", "email", "phone", "device_id", "cookie_id", "anonymous_id",
+)  # fmt: skip
 
 # Kinds that name a person. Two customers only ever merge through a link between two
-# of these; weaker kinds (devices, cookies) attach to at most one known person.
+# of these; weaker kinds (devices, cookies, anonymous ids) attach to at most one known
+# person.
 DEFAULT_ANCHORS = ("customer_id", "loyalty_id", "email", "phone")
 
 # At most this many distinct values of a kind in one customer (loyalty: per program).
 DEFAULT_LIMITS: Mapping[str, int] = MappingProxyType(
-    {"customer_id": 1, "loyalty_id": 1, "email": 3, "phone": 3, "device_id": 10, "cookie_id": 50}
-)
+    {
+        "customer_id": 1, "loyalty_id": 1, "email": 3, "phone": 3, "device_id": 10,
+        "cookie_id": 50, "anonymous_id": 50,
+    }
+)  # fmt: skip
 
 # An identifier linked to more distinct identifiers than this is a hub and links nothing.
 DEFAULT_HUB_THRESHOLDS: Mapping[str, int] = MappingProxyType(
@@ -39,6 +45,8 @@ DEFAULT_HUB_THRESHOLDS: Mapping[str, int] = MappingProxyType(
         "phone": 15,
         "device_id": 30,
         "cookie_id": 40,
+        # Segment's anonymousId is a browser's or an app install's id: a cookie's role.
+        "anonymous_id": 40,
     }
 )
 DEFAULT_HUB_THRESHOLD = 30
@@ -47,7 +55,7 @@ DEFAULT_HUB_THRESHOLD = 30
 # revocation first, then the worst status of its ends. The one place this order lives:
 # the Cypher that marks links (merge_links, refuse_links_of_inactive) takes it as
 # ``$precedence``.
-REFUSAL_PRECEDENCE = (REVOKED, BLOCKED, INVALID, HUB)
+REFUSAL_PRECEDENCE = (REVOKED, INVALID, BLOCKED, HUB)
 
 
 def refusal_rule(revoked: bool, statuses: Iterable[str]) -> str | None:

@@ -248,6 +248,13 @@ CASES = [
     ),
     pytest.param(
         [_link(CA, EA), _link(EA, PA)],
+        {EA: "invalid"},
+        [[CA], [EA], [PA]],
+        {(CA, EA): "invalid", (EA, PA): "invalid"},
+        id="an invalid identifier links nothing, like a blocked one",
+    ),
+    pytest.param(
+        [_link(CA, EA), _link(EA, PA)],
         {EA: "hub"},
         [[CA], [EA], [PA]],
         {(CA, EA): "hub", (EA, PA): "hub"},
