@@ -6,11 +6,13 @@
     │   ├── InvalidIdentifier      an identifier value fails its kind's rules
     │   ├── UnknownIdentifierKind  the kind is not configured
     │   ├── InvalidEvent           an event fails validation (size, shape, type)
-    │   └── LimitExceeded          a batch, payload or page is larger than allowed
+    │   ├── LimitExceeded          a batch, payload or page is larger than allowed
+    │   └── InvalidWebhook         a webhook's URL or secret is not acceptable
     ├── NotFound                   something asked for by id does not exist
     │   ├── ProfileNotFound
     │   ├── IdentifierNotFound
-    │   └── JobNotFound
+    │   ├── JobNotFound
+    │   └── WebhookNotFound
     ├── MergeRefused               a rule refused to merge two customers
     ├── ResolutionError            resolution could not complete (job failed)
     ├── StoreUnavailable           Neo4j cannot be reached or refused the credentials
@@ -58,6 +60,10 @@ class LimitExceeded(InvalidInput):
     code = "LIMIT_EXCEEDED"
 
 
+class InvalidWebhook(InvalidInput):
+    code = "INVALID_WEBHOOK"
+
+
 class NotFound(GraphCdpError):
     code = "NOT_FOUND"
 
@@ -72,6 +78,10 @@ class IdentifierNotFound(NotFound):
 
 class JobNotFound(NotFound):
     code = "JOB_NOT_FOUND"
+
+
+class WebhookNotFound(NotFound):
+    code = "WEBHOOK_NOT_FOUND"
 
 
 class MergeRefused(GraphCdpError):

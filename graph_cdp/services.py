@@ -21,6 +21,8 @@ from graph_cdp.domain import (
     WeakPoint,
 )
 from graph_cdp.events import EventLimits
+from graph_cdp.feed.log import ChangeLog, ChangePage
+from graph_cdp.feed.webhooks import Webhooks
 from graph_cdp.forget import Forgetter
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.ingestion import Ingestor
@@ -48,6 +50,8 @@ class CdpService:
         self.insight = Insight(store, self.policy, self.reader)
         self.jobs = JobRunner(store, self.policy, self.rules)
         self.forgetter = Forgetter(store, self.policy, self.rules)
+        self.changes = ChangeLog(store, settings.feed_poll_seconds)
+        self.webhooks = Webhooks(store, self.changes)
 
     @classmethod
     def open(cls, settings: Settings) -> CdpService:
@@ -154,6 +158,13 @@ class CdpService:
     async def check(self) -> Report:
         """Verify the invariants of the resolved graph."""
         return await check(self.store)
+
+    # --- activation (the change log; webhooks are self.webhooks) ---
+    async def change_page(
+        self, after: str | None, first: int, types: Sequence[str] | None = None
+    ) -> ChangePage:
+        """Changes after a cursor, in commit order; see docs/activation.md."""
+        return await self.changes.page(after, first, types)
 
     # --- dead letters ---
     async def dead_letters(self, first: int = 100) -> list[DeadLetter]:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from graph_cdp.feed.records import cause_of, plan_records
 from graph_cdp.resolution.assignment import plan_assignment
 from graph_cdp.resolution.clustering import resolve
 from graph_cdp.resolution.rules import Rules
+from graph_cdp.store.changes import append_changes, change_log_on
 from graph_cdp.store.units import load_links, walk_locked, write_changes
 
 
@@ -56,8 +58,10 @@ async def resolve_seeds(
     reason: str,
     job_id: str | None = None,
     new_id: Callable[[], str] = new_customer_id,
+    traits: Mapping[str, Sequence[str]] | None = None,
 ) -> Outcome:
-    """Lock the units of ``seeds``, resolve them from scratch, write what changed."""
+    """Lock the units of ``seeds``, resolve them from scratch, write what changed and
+    its change records (``traits``: identifier key -> trait names written with it)."""
     unit = await walk_locked(tx, seeds, now)
     if not unit.nodes:
         return Outcome()
@@ -83,6 +87,16 @@ async def resolve_seeds(
         reason=reason,
         job_id=job_id,
     )
+    if change_log_on.get():
+        records = plan_records(
+            current=unit.current,
+            assign=plan.assign,
+            created=plan.created,
+            merges=plan.merges,
+            traits=traits,
+        )
+        rows = [r.row() for r in records]
+        await append_changes(tx, rows, cause=cause_of(reason), job_id=job_id, now=now)
     return Outcome(
         unit_size=len(unit.nodes),
         customers_created=len(plan.created),

@@ -94,6 +94,7 @@ async def _link_and_resolve(
     now: datetime,
     reason: str,
     resolve: bool = True,
+    traits: dict[str, list[str]] | None = None,
 ) -> Outcome:
     """After the identifiers exist: evidence, degrees and statuses, then resolution."""
     if links:
@@ -111,7 +112,8 @@ async def _link_and_resolve(
         await run(tx, "refuse_links_of_inactive", keys=inactive)
     if not resolve:
         return Outcome()
-    return await resolve_seeds(tx, (r["key"] for r in identifiers), rules, now, reason=reason)
+    seeds = (r["key"] for r in identifiers)
+    return await resolve_seeds(tx, seeds, rules, now, reason=reason, traits=traits)
 
 
 async def write_events(
@@ -158,8 +160,13 @@ async def write_events(
     await run(tx, "merge_identifiers", rows=identifiers)
     observed = [{"id": e.message_id, "keys": list(e.identifier_keys)} for e in fresh]
     await run(tx, "create_observed", rows=observed)
+    # For the change log: which trait names each identifier's events wrote.
+    traits: dict[str, list[str]] = {}
+    for e in fresh:
+        for key in e.identifier_keys if e.traits else ():
+            traits.setdefault(key, []).extend(sorted(e.traits))
     written.outcome = await _link_and_resolve(
-        tx, identifiers, links, rules, now, "ingest", resolve=resolve
+        tx, identifiers, links, rules, now, "ingest", resolve=resolve, traits=traits
     )
     return written
 

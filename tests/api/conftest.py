@@ -44,7 +44,7 @@ class LiveServer:
             port=settings.port,
             log_config=None,
             access_log=False,
-            ws="none",
+            ws="websockets-sansio",
             lifespan="on",
         )
         self.server = uvicorn.Server(config)
