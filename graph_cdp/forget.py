@@ -10,8 +10,8 @@ from neo4j import AsyncManagedTransaction
 
 from graph_cdp.domain import DeleteResult
 from graph_cdp.errors import IdentifierNotFound, ProfileNotFound
-from graph_cdp.feed.records import deleted_record
 from graph_cdp.identifiers import IdentifierPolicy
+from graph_cdp.resolution.change_log import deleted_record
 from graph_cdp.resolution.incremental import Outcome, resolve_seeds
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store import Store, run

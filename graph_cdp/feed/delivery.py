@@ -18,6 +18,7 @@ import contextlib
 import json
 import logging
 import random
+import signal
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -165,6 +166,15 @@ class WebhookWorker:
             )
         # No row: the endpoint was deleted or its lease lost meanwhile; stop sending.
         return ok and bool(rows)
+
+
+async def run_until_signalled(store: Store, settings: Settings) -> None:
+    """``graph-cdp webhooks run``: deliver until SIGINT or SIGTERM, then give leases back."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await run_worker(store, settings, stop)
 
 
 async def run_worker(store: Store, settings: Settings, stop: asyncio.Event) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from graph_cdp import cursors
 from graph_cdp.errors import InvalidInput
-from graph_cdp.feed.records import TYPES
+from graph_cdp.resolution.change_log import TYPES
 from graph_cdp.store import Store
 from graph_cdp.store.values import native
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph_cdp.feed.records import cause_of, plan_records
 from graph_cdp.resolution.assignment import plan_assignment
+from graph_cdp.resolution.change_log import cause_of, plan_records
 from graph_cdp.resolution.clustering import resolve
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store.changes import append_changes, change_log_on

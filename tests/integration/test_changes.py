@@ -214,3 +214,21 @@ async def test_the_log_can_be_turned_off(store: Store, settings: Settings) -> No
 def test_the_setting_reads_on_and_off() -> None:
     assert Settings(GRAPH_CDP_CHANGE_LOG="off").change_log is False
     assert Settings(GRAPH_CDP_CHANGE_LOG="on").change_log is True
+
+
+async def test_a_full_job_records_what_it_changes_with_its_id(service: CdpService) -> None:
+    events = [
+        ev("1", ("email", "a@x.io"), ("phone", "+12123551188")),
+        ev("2", ("email", "b@x.io")),
+    ]
+    await service.ingest_events(events, resolve=False)  # evidence only: no customer yet
+    assert await everything(service) == []
+    job = await service.run_resolution("full")
+
+    changes = await everything(service)
+    assert [(c.type, c.cause, c.job_id) for c in changes] == [
+        ("profile.created", "job", job.id),
+        ("profile.created", "job", job.id),
+    ]
+    sizes = sorted(len(c.data["identifiers"]) for c in changes)
+    assert sizes == [1, 2]

@@ -9,9 +9,9 @@ import pytest
 
 from graph_cdp.errors import InvalidWebhook
 from graph_cdp.feed.delivery import backoff_seconds
-from graph_cdp.feed.records import identifier_hash, plan_records
 from graph_cdp.feed.signature import sign, verify
 from graph_cdp.feed.webhooks import check_url
+from graph_cdp.resolution.change_log import identifier_hash, plan_records
 
 
 def h(key: str) -> dict[str, str]:
