@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from graph_cdp.config import Settings
-from graph_cdp.feed.log import Change, ChangeLog
+from graph_cdp.feed.log import Change, ChangeLog, decode_cursor
 from graph_cdp.feed.signature import HEADER, sign
 from graph_cdp.feed.webhooks import Webhook, webhook_from_row
 from graph_cdp.store import Store
@@ -103,9 +103,14 @@ class WebhookWorker:
         for change in page.items:
             ok = await self._attempt(client, hook, change, failures + 1)
             if not ok:
-                break
+                return sent
             failures = 0
             sent += 1
+        end = decode_cursor(page.end_cursor)
+        if hook.types is not None and end > hook.seq:  # skip what it does not subscribe to
+            await self.store.execute(
+                "advance_webhook_cursor", webhookId=hook.id, owner=self.owner, seq=end
+            )
         return sent
 
     async def _attempt(

@@ -322,3 +322,37 @@ async def test_a_separate_worker_process_delivers_and_stops_on_sigterm(
         out, _ = await asyncio.wait_for(worker.communicate(), 60)
     assert worker.returncode == 0, out.decode()
     assert b"webhook worker stopped" in out
+
+
+async def test_a_filtered_webhook_moves_past_what_it_does_not_want(
+    settings: Settings, store: Store, receiver: Receiver
+) -> None:
+    live = start_server(fast(settings))
+    try:
+        async with httpx.AsyncClient(base_url=live.url, timeout=60) as http:
+            api = Api(http, ADMIN)
+            variables = {"url": receiver.url, "types": ["profile.merged"], "secret": SECRET}
+            await api.data(REGISTER, variables)
+            await ingest(api, event("m-1", ("email", "ann@northwind.io")))
+            await ingest(api, event("m-2", ("phone", "+12123551188")))
+            head = "{ changes(first: 1000) { pageInfo { endCursor } } }"
+            end = (await api.data(head))["changes"]["pageInfo"]["endCursor"]
+
+            async def skipped() -> bool:
+                hooks = (await api.data("{ webhooks { cursor } }"))["webhooks"]
+                return bool(hooks[0]["cursor"] == end)
+
+            await until(skipped)
+            assert receiver.received == []
+            await ingest(
+                api, event("m-3", ("email", "ann@northwind.io"), ("phone", "+12123551188"))
+            )
+
+            async def merged() -> bool:
+                return len(receiver.received) == 1
+
+            await until(merged)
+            assert receiver.received[0]["type"] == "profile.merged"
+            assert receiver.received[0]["seq"] == 3
+    finally:
+        live.stop()
