@@ -15,6 +15,8 @@ from graph_cdp.errors import InvalidInput
 from graph_cdp.events import EventLimits, validate_event
 from graph_cdp.feed.log import Change, decode_cursor
 from graph_cdp.identifiers import IdentifierPolicy
+from graph_cdp.resolution.rules import REFUSAL_PRECEDENCE
+from graph_cdp.resolve_units import refresh_statuses, resolve_seeds
 from graph_cdp.services import CdpService
 from graph_cdp.store import Store
 from graph_cdp.store.ingest import write_events
@@ -136,7 +138,11 @@ async def test_a_rolled_back_transaction_leaves_no_change_and_no_gap(
     event = validate_event(ev("1", ("email", "ann@x.io")), policy, limits, now)
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        await write_events(tx, [event], service.rules, now, "b1")
+        written = await write_events(tx, [event], [None], now, "b1", REFUSAL_PRECEDENCE)
+        await refresh_statuses(tx, written.touched, service.rules)
+        keys = [s.key for s in written.touched]
+        await resolve_seeds(tx, keys, service.rules, now, reason="ingest")
+        assert await service.changes.head() == 0  # not committed: not visible outside
         raise InvalidInput("the caller gives up after writing")
 
     with pytest.raises(InvalidInput):
