@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,24 +13,29 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from api import jsonbody
 from api.auth import NOBODY, KeyRing, Principal, require_safe_host, warn_if_open
 from api.context import Context
 from api.errors import Unauthenticated, coded, error_body, retry_after_of
 from api.metrics import CONTENT_TYPE, Metrics
-from api.middleware import BodyLimit, Observe, record_of
+from api.middleware import BodyLimit, Observe, RequestRecord, record_of
 from api.readiness import Readiness
 from api.schema import build_schema
 from api.segment import PATHS as SEGMENT_PATHS
 from api.segment import WriteKeys, segment_routes
 from graph_cdp.config import Settings
 from graph_cdp.errors import StoreUnavailable
+from graph_cdp.feed.delivery import run_worker
 from graph_cdp.services import CdpService
 
 logger = logging.getLogger("graph_cdp.api")
@@ -84,7 +90,11 @@ class GraphQLView(GraphQL[Context, None]):
             raise CodedHTTPException(400, reason, "BAD_REQUEST") from None
 
     def __init__(self, runtime: Runtime) -> None:
-        super().__init__(build_schema(runtime.settings), graphql_ide="graphiql")
+        super().__init__(
+            build_schema(runtime.settings),
+            graphql_ide="graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
         self.runtime = runtime
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,18 +125,43 @@ class GraphQLView(GraphQL[Context, None]):
             response.headers["Retry-After"] = str(retry_after)
         await response(scope, receive, send)
 
-    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         principal = request.scope.get(_PRINCIPAL_KEY)
         if not isinstance(principal, Principal):  # the GraphiQL page: no operation runs
             principal = NOBODY
+        if isinstance(request, WebSocket):
+            return Context(
+                service=self.runtime.service,
+                settings=self.runtime.settings,
+                metrics=self.runtime.metrics,
+                principal=NOBODY,  # until connection_init authenticates (on_ws_connect)
+                record=RequestRecord(),
+                response=None,
+                socket_authorization=request.headers.get("authorization"),
+            )
         return Context(
             service=self.runtime.service,
             settings=self.runtime.settings,
             metrics=self.runtime.metrics,
             principal=principal,
             record=record_of(request.scope),
-            response=response,
+            response=response if isinstance(response, Response) else None,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A socket's key: the upgrade request's Authorization header, else connection_init's
+        ``Authorization`` (browsers cannot set headers on a WebSocket). 4403 when wrong."""
+        params = context.connection_params or {}
+        sent = params.get("Authorization", params.get("authorization"))
+        header = sent if isinstance(sent, str) else context.socket_authorization
+        try:
+            context.principal = self.runtime.keys.authenticate(header)
+        except Unauthenticated as exc:
+            logger.info("websocket refused: %s", exc.message)
+            raise ConnectionRejectionError({"code": exc.code, "message": exc.message}) from None
+        return await super().on_ws_connect(context)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -151,17 +186,24 @@ def create_app(settings: Settings, *, max_body_bytes: int | None = None) -> Star
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         warn_if_open(settings, keys)
         service = CdpService.open(settings)
+        stop = asyncio.Event()
+        worker: asyncio.Task[None] | None = None
         try:
             await service.prepare()
             runtime.live = service
             runtime.readiness = Readiness(
-                service.store.ping,
+                service.ping,
                 timeout=settings.ready_timeout,
                 ttl=settings.ready_cache_seconds,
             )
+            if settings.webhooks_enabled:
+                worker = asyncio.create_task(run_worker(service.store, settings, stop))
             logger.info("ready", extra={"neo4j_uri": settings.neo4j_uri})
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                await worker
             runtime.live = None
             if runtime.readiness is not None:
                 await runtime.readiness.close()
@@ -181,9 +223,11 @@ def create_app(settings: Settings, *, max_body_bytes: int | None = None) -> Star
     async def metrics(request: Request) -> Response:
         return Response(runtime.metrics.exposition(), media_type=CONTENT_TYPE)
 
+    view = GraphQLView(runtime)
     app = Starlette(
         routes=[
-            Route(GRAPHQL_PATH, GraphQLView(runtime), methods=["GET", "POST"]),
+            Route(GRAPHQL_PATH, view, methods=["GET", "POST"]),
+            WebSocketRoute(GRAPHQL_PATH, view),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),

@@ -153,6 +153,11 @@ class ErrorCodes(SchemaExtension):
         if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
             result.errors = [coded(e) for e in result.errors]
 
+    def on_stream_result(self, result: Any) -> None:  # type: ignore[override]
+        """Each result a subscription streams over WebSocket, likewise."""
+        if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
+            result.errors = [coded(e) for e in result.errors]
+
 
 def coded_rule(rule: type[ASTValidationRule], code: str) -> type[ASTValidationRule]:
     """``rule`` with ``code`` put on the errors it reports while it is constructed.

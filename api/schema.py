@@ -26,6 +26,7 @@ from strawberry.types.graphql import OperationType
 from api.auth import NOBODY, Scope
 from api.context import Context, Info
 from api.errors import LIMIT_EXCEEDED, ErrorCodes, Forbidden, coded_rule
+from api.feed import FeedMutation, FeedQuery, Subscription
 from api.inputs import EventInput, IdentifierInput, check_batch
 from api.limits import NoIntrospection, OneOperation, depth_rule
 from api.pagination import check_count, paginate
@@ -51,7 +52,7 @@ MAX_TOKENS = 20_000
 
 
 @strawberry.type
-class Query:
+class Query(FeedQuery):
     @field("A profile by id; an id merged away finds the survivor.")
     async def profile(self, info: Info, id: strawberry.ID) -> Profile | None:
         found = await info.context.service.profile(str(id))
@@ -101,7 +102,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(FeedMutation):
     @mutation("Store events; idempotent by messageId.")
     async def ingest_events(
         self, info: Info, events: list[EventInput], source: str | None = None
@@ -175,7 +176,7 @@ class Guard(SchemaExtension):
         try:
             (context.principal if context else NOBODY).require(needed)  # fail closed
         except Forbidden as exc:
-            if context:
+            if context and context.response is not None:  # None over WebSocket
                 context.response.status_code = 403
             ec.result = GraphQLExecutionResult(
                 data=None, errors=[GraphQLError(exc.message, original_error=exc)]
@@ -204,6 +205,7 @@ def build_schema(settings: Settings) -> ApiSchema:
     return ApiSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             ErrorCodes,
             OneOperation,

@@ -1,4 +1,5 @@
-"""`make bench`: ingest, accuracy, batch, API latency, FEBRL; reports in bench/reports/.
+"""`make bench`: ingest, accuracy, batch, API latency, FEBRL, partial acceptance and
+activation benchmarks; reports in bench/reports/.
 
 Runs against the Neo4j in the environment (the Makefile starts a separate local
 server for benchmarks, so they never wipe your data).
@@ -14,6 +15,7 @@ from typing import Any
 from rich.console import Console
 
 from bench.accuracy import bench_accuracy
+from bench.activation import activation_lines, bench_activation
 from bench.api_latency import api_latency_lines, bench_api_latency
 from bench.batch import bench_batch
 from bench.common import write_report
@@ -110,6 +112,11 @@ async def main(args: argparse.Namespace) -> None:
                 settings, args.api_profiles, args.api_requests, args.api_concurrency, args.api_key
             )
             console.print(write_report("api_latency", r, api_latency_lines(r)).read_text())
+        if "activation" in args.only:
+            r = await bench_activation(
+                store, settings, args.activation_customers, args.seed, args.webhook_deliveries
+            )
+            console.print(write_report("activation", r, activation_lines(r)).read_text())
     finally:
         await store.close()
 
@@ -120,7 +127,7 @@ def parse() -> argparse.Namespace:
         "--only",
         nargs="+",
         default=["ingest", "accuracy", "batch", "api"],
-        choices=["ingest", "accuracy", "batch", "api", "febrl", "partial"],
+        choices=["ingest", "accuracy", "batch", "api", "febrl", "partial", "activation"],
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--ingest-customers", type=int, default=2000)
@@ -131,6 +138,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--api-profiles", type=int, default=200)
     parser.add_argument("--api-requests", type=int, default=400)
     parser.add_argument("--api-concurrency", type=int, default=16)
+    parser.add_argument("--activation-customers", type=int, default=1000)
+    parser.add_argument("--webhook-deliveries", type=int, default=200)
     parser.add_argument("--api-key", help="api: a read+write API key, when keys are configured")
     return parser.parse_args()
 

@@ -15,3 +15,8 @@ CREATE INDEX job_started IF NOT EXISTS FOR (j:ResolutionJob) ON (j.startedAt);
 CREATE INDEX dead_letter_at IF NOT EXISTS FOR (d:DeadLetter) ON (d.at);
 CREATE INDEX linked_active IF NOT EXISTS FOR ()-[l:LINKED]-() ON (l.active);
 CREATE INDEX linked_rule IF NOT EXISTS FOR ()-[l:LINKED]-() ON (l.rule);
+CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQUE;
+CREATE CONSTRAINT change_sequence_id IF NOT EXISTS FOR (s:ChangeSequence) REQUIRE s.id IS UNIQUE;
+CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE;
+CREATE CONSTRAINT webhook_delivery_id IF NOT EXISTS FOR (d:WebhookDelivery) REQUIRE d.id IS UNIQUE;
+CREATE INDEX webhook_delivery_webhook IF NOT EXISTS FOR (d:WebhookDelivery) ON (d.webhookId, d.at);

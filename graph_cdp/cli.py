@@ -159,6 +159,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _webhooks_run(args: argparse.Namespace, settings: Settings) -> int:
+    from graph_cdp.commands import with_service
+    from graph_cdp.feed.delivery import run_until_signalled
+
+    console.print("delivering webhooks until SIGINT or SIGTERM")
+    with_service(settings, lambda service: run_until_signalled(service.store, settings))
+    console.print("webhook worker stopped")
+    return 0
+
+
 def _browser(args: argparse.Namespace, settings: Settings) -> int:
     from graph_cdp.browser import browser_command, guide_url, open_guide_server
 
@@ -234,6 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
 
+    hooks = sub.add_parser("webhooks", help="webhook delivery").add_subparsers(
+        dest="action", required=True
+    )
+    hooks.add_parser("run", help="deliver in this process (the API also does, in its own)")
+
     browser = sub.add_parser("browser", help="the Neo4j Browser URL, style and saved queries")
     browser.add_argument(
         "--guide",
@@ -265,6 +280,7 @@ HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("dead-letters", "replay"): _dead_letters,
     ("sample", None): _sample,
     ("serve", None): _serve,
+    ("webhooks", "run"): _webhooks_run,
     ("browser", None): _browser,
     ("demo", None): _demo,
 }

@@ -103,6 +103,21 @@ class Settings(BaseSettings):
     # --- resolution rules (a TOML file; the built-in defaults when unset) ---
     rules_file: Path | None = Field(None, validation_alias=_env("GRAPH_CDP_RULES_FILE"))
 
+    # --- activation: the change log and webhooks (docs/activation.md) ---
+    change_log: bool = Field(True, validation_alias=_env("GRAPH_CDP_CHANGE_LOG"))
+    feed_poll_seconds: float = Field(0.2, validation_alias=_env("GRAPH_CDP_FEED_POLL_SECONDS"))
+    webhooks_enabled: bool = Field(True, validation_alias=_env("GRAPH_CDP_WEBHOOKS"))
+    webhook_timeout_seconds: float = Field(
+        10.0, validation_alias=_env("GRAPH_CDP_WEBHOOK_TIMEOUT_SECONDS")
+    )
+    webhook_backoff_seconds: float = Field(
+        1.0, validation_alias=_env("GRAPH_CDP_WEBHOOK_BACKOFF_SECONDS")
+    )
+    webhook_backoff_max_seconds: float = Field(
+        300.0, validation_alias=_env("GRAPH_CDP_WEBHOOK_BACKOFF_MAX_SECONDS")
+    )
+    webhook_max_failures: int = Field(20, validation_alias=_env("GRAPH_CDP_WEBHOOK_MAX_FAILURES"))
+
     # --- the API ---
     host: str = Field("127.0.0.1", validation_alias=_env("GRAPH_CDP_HOST"))
     port: int = Field(8000, validation_alias=_env("GRAPH_CDP_PORT"))
@@ -138,6 +153,14 @@ class Settings(BaseSettings):
     def password_given(self) -> bool:
         """True when NEO4J_PASSWORD (or the caller) chose the password."""
         return self.neo4j_password != self._derived_password
+
+    @field_validator("change_log", "webhooks_enabled", mode="before")
+    @classmethod
+    def _on_off(cls, value: object) -> object:
+        """``on``/``off`` as well as pydantic's true/false, 1/0."""
+        if isinstance(value, str) and value.strip().lower() in ("on", "off"):
+            return value.strip().lower() == "on"
+        return value
 
     @property
     def max_service_page(self) -> int:

@@ -11,11 +11,13 @@
     │   │   ├── NestingTooDeep     JSON nested deeper than the documented limit
     │   │   └── NoUsableIdentifier not one identifier of the event could be used
     │   ├── InvalidCursor          an ``after`` cursor this API did not hand out
-    │   └── LimitExceeded          a batch, payload or page is larger than allowed
+    │   ├── LimitExceeded          a batch, payload or page is larger than allowed
+    │   └── InvalidWebhook         a webhook's URL or secret is not acceptable
     ├── NotFound                   something asked for by id does not exist
     │   ├── ProfileNotFound
     │   ├── IdentifierNotFound
-    │   └── JobNotFound
+    │   ├── JobNotFound
+    │   └── WebhookNotFound
     ├── MergeRefused               a rule refused to merge two customers
     ├── ResolutionError            resolution could not complete (job failed)
     ├── StoreUnavailable           Neo4j cannot be reached (retryable)
@@ -89,6 +91,10 @@ class LimitExceeded(InvalidInput):
     code = "LIMIT_EXCEEDED"
 
 
+class InvalidWebhook(InvalidInput):
+    code = "INVALID_WEBHOOK"
+
+
 class NotFound(GraphCdpError):
     code = "NOT_FOUND"
 
@@ -103,6 +109,10 @@ class IdentifierNotFound(NotFound):
 
 class JobNotFound(NotFound):
     code = "JOB_NOT_FOUND"
+
+
+class WebhookNotFound(NotFound):
+    code = "WEBHOOK_NOT_FOUND"
 
 
 class MergeRefused(GraphCdpError):

@@ -141,6 +141,7 @@ class Ingestor:
         now: datetime,
         reason: str,
         resolve: bool = True,
+        traits: dict[str, list[str]] | None = None,
     ) -> Outcome:
         """After the evidence: statuses of what it touched, then the units it touched."""
         if not written.touched:
@@ -149,7 +150,7 @@ class Ingestor:
         if not resolve:
             return Outcome()
         keys = [s.key for s in written.touched]
-        return await resolve_seeds(tx, keys, self.rules, now, reason=reason)
+        return await resolve_seeds(tx, keys, self.rules, now, reason=reason, traits=traits)
 
     async def _write_chunk(
         self, chunk: list[Event], now: datetime, resolve: bool
@@ -161,7 +162,14 @@ class Ingestor:
 
         async def work(tx: AsyncManagedTransaction) -> tuple[Written, Outcome]:
             written = await write_events(tx, chunk, names, now, batch_id, REFUSAL_PRECEDENCE)
-            return written, await self._settle(tx, written, now, "ingest", resolve)
+            # For the change log: which trait names each identifier's new events wrote.
+            created = set(written.created)
+            traits: dict[str, list[str]] = {}
+            for e in chunk:
+                if e.traits and e.message_id in created:
+                    for key in e.identifier_keys:
+                        traits.setdefault(key, []).extend(sorted(e.traits))
+            return written, await self._settle(tx, written, now, "ingest", resolve, traits)
 
         return await self.store.write(work)
 

@@ -24,6 +24,8 @@ from graph_cdp.domain import (
     WeakPoint,
 )
 from graph_cdp.events import EventLimits
+from graph_cdp.feed.log import ChangeLog, ChangePage
+from graph_cdp.feed.webhooks import Webhooks
 from graph_cdp.forget import Forgetter
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.ingestion import Ingestor
@@ -55,6 +57,8 @@ class CdpService:
             stale_after=timedelta(seconds=settings.job_stale_after_seconds),
         )
         self.forgetter = Forgetter(store, self.policy, self.rules)
+        self.changes = ChangeLog(store, settings.feed_poll_seconds)
+        self.webhooks = Webhooks(store, self.changes)
 
     @classmethod
     def open(cls, settings: Settings) -> CdpService:
@@ -169,6 +173,13 @@ class CdpService:
     async def check(self, examples: int = EXAMPLES) -> Report:
         """Verify the invariants of the resolved graph: true counts, a few examples of each."""
         return await check(self.store, examples)
+
+    # --- activation (the change log; webhooks are self.webhooks) ---
+    async def change_page(
+        self, after: str | None, first: int, types: Sequence[str] | None = None
+    ) -> ChangePage:
+        """Changes after a cursor, in commit order; see docs/activation.md."""
+        return await self.changes.page(after, first, types)
 
     # --- dead letters ---
     async def dead_letters(self, first: int = 100) -> list[DeadLetter]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import neo4j
@@ -22,6 +23,8 @@ from graph_cdp.errors import StoreAuthFailed, StoreBusy, StoreError, StoreUnavai
 from graph_cdp.store.cypher import load, statements
 
 T = TypeVar("T")
+# Whether this transaction writes the change log (store/changes.py); set by Store.write.
+change_log_on: ContextVar[bool] = ContextVar("graph_cdp_change_log_on", default=True)
 TxWork = Callable[[AsyncManagedTransaction], Awaitable[T]]
 
 
@@ -50,9 +53,10 @@ class Store:
     errors (deadlocks, leader changes) with exponential back-off.
     """
 
-    def __init__(self, driver: neo4j.AsyncDriver, database: str) -> None:
+    def __init__(self, driver: neo4j.AsyncDriver, database: str, change_log: bool = True) -> None:
         self.driver = driver
         self.database = database
+        self.change_log = change_log
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
@@ -63,14 +67,18 @@ class Store:
             # Schema-less hints ("label does not exist yet") are noise on a fresh graph.
             notifications_min_severity="OFF",
         )
-        return cls(driver, settings.neo4j_database)
+        return cls(driver, settings.neo4j_database, settings.change_log)
 
     async def close(self) -> None:
         await self.driver.close()
 
     async def write(self, work: TxWork[T]) -> T:
-        async with _mapped_errors(), self.driver.session(database=self.database) as session:
-            return await session.execute_write(work)
+        token = change_log_on.set(self.change_log)
+        try:
+            async with _mapped_errors(), self.driver.session(database=self.database) as session:
+                return await session.execute_write(work)
+        finally:
+            change_log_on.reset(token)
 
     async def read(self, work: TxWork[T]) -> T:
         async with _mapped_errors(), self.driver.session(database=self.database) as session:
