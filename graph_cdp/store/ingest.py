@@ -14,7 +14,7 @@ from neo4j import AsyncManagedTransaction
 from graph_cdp.events import Event
 from graph_cdp.identifiers import NormalizedIdentifier
 from graph_cdp.resolution.incremental import Outcome, resolve_seeds
-from graph_cdp.resolution.names import full_name
+from graph_cdp.resolution.names import signature
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store.driver import run
 
@@ -149,7 +149,7 @@ async def write_events(
     if not fresh:
         return written
     identifiers = _identifier_rows(
-        (n, e.timestamp, full_name(e.traits)) for e in fresh for n in e.identifiers
+        (n, e.timestamp, signature(e.traits)) for e in fresh for n in e.identifiers
     )
     written.blocked = [r["key"] for r in identifiers if r["blocked"] is not None]
     links = _link_rows(
