@@ -37,16 +37,13 @@ MAX_NAMES = 5
 _FIRST = ("firstName", "first_name", "firstname", "givenName", "given_name")
 _LAST = ("lastName", "last_name", "lastname", "familyName", "family_name", "surname")
 _BIRTH = ("birthday", "birthDate", "birth_date", "birthdate", "dateOfBirth", "dob")
-# Written dates and the field order each means. Slashes with the year last are read the
-# US way (month first, as Segment's US-centric sources write them); dots or dashes with
-# the year last are read day first (14.03.1985, 14-03-1985). Anything else is no date.
-_DATES = (
-    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?"), ("y", "m", "d")),
-    (re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"), ("y", "m", "d")),
-    (re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})"), ("m", "d", "y")),
-    (re.compile(r"(\d{1,2})[.-](\d{1,2})[.-](\d{4})"), ("d", "m", "y")),
-    (re.compile(r"(\d{4})(\d{2})(\d{2})"), ("y", "m", "d")),
-)
+# Written dates (the same rule as graph_cdp.matching.dates reads): ISO with any of
+# "-", "/", "." and perhaps a time after it; compact 19850314; with the year last,
+# slashes or dashes are month first (03/14/1985, the US way) unless the first part is
+# over 12, and dots are day first (14.03.1985) unless the second part is over 12.
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[Tt ].*)?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_YEAR_LAST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})")
 
 
 def fold(text: str) -> str:
@@ -87,7 +84,7 @@ def full_name(traits: Mapping[str, object]) -> str | None:
 
 
 def birth_date(value: object) -> date | None:
-    """A birth date as people type it (see ``_DATES``); None when it is not a real date."""
+    """A birth date as people type it (see ``_ISO``); None when it is not a real date."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -95,15 +92,19 @@ def birth_date(value: object) -> date | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    for pattern, order in _DATES:
-        match = pattern.fullmatch(text)
-        if match is not None:
-            parts = dict(zip(order, map(int, match.groups()), strict=True))
-            try:
-                return date(parts["y"], parts["m"], parts["d"])
-            except ValueError:
-                return None
-    return None
+    if match := _ISO.fullmatch(text) or _COMPACT.fullmatch(text):
+        y, m, d = map(int, match.groups())
+    elif match := _YEAR_LAST.fullmatch(text):
+        a, sep, b, year = match.groups()
+        first, second, y = int(a), int(b), int(year)
+        day_first = (sep == "." and second <= 12) or first > 12
+        d, m = (first, second) if day_first else (second, first)
+    else:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
 
 
 def signature(traits: Mapping[str, object]) -> str | None:

@@ -64,10 +64,13 @@ def test_full_name_folds_both_parts() -> None:
         ("3/4/1985", "1985-03-04"),  # slashes, year last: month first
         ("14.03.1985", "1985-03-14"),
         ("04.03.1985", "1985-03-04"),  # dots, year last: day first
-        ("14-03-1985", "1985-03-14"),
+        ("14-03-1985", "1985-03-14"),  # over 12 first: day first
+        ("03-04-1985", "1985-03-04"),  # dashes, year last: month first
+        ("14/03/1985", "1985-03-14"),
+        ("03.14.1985", "1985-03-14"),  # dots, but the second part over 12
         ("19850314", "1985-03-14"),
         ("1985/03/14", "1985-03-14"),
-        ("14/03/1985", None),  # no 14th month
+        ("13/13/1985", None),  # no 13th month either way
         ("1985-02-30", None),
         ("March 14", None),
         ("", None),
