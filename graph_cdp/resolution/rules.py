@@ -20,6 +20,12 @@ from graph_cdp.errors import ConfigurationError
 # Strongest first: when links compete, links between stronger kinds are applied first.
 DEFAULT_PRIORITY = ("customer_id", "loyalty_id", "email", "phone", "device_id", "cookie_id")
 
+# How a weak identifier seen with several anchored clusters decides (clustering.py):
+# "evidence" weighs names, nicknames and birth dates and lets a nameless side join a
+# named one; "strict" is the earlier rule (names must agree by spelling, a nameless
+# side never does), kept to measure the trade-off and for operators who want it.
+SHARED_DEVICE_RULES = ("evidence", "strict")
+
 # Kinds that name a person. Two customers only ever merge through a link between two
 # of these; weaker kinds (devices, cookies) attach to at most one known person.
 DEFAULT_ANCHORS = ("customer_id", "loyalty_id", "email", "phone")
@@ -41,12 +47,6 @@ DEFAULT_HUB_THRESHOLDS: Mapping[str, int] = MappingProxyType(
     }
 )
 DEFAULT_HUB_THRESHOLD = 30
-
-# How a weak identifier seen with several anchored clusters decides (clustering.py):
-# "evidence" weighs names, nicknames and birth dates and lets a nameless side join a
-# named one; "strict" is the earlier rule (names must agree by spelling, a nameless
-# side never does), kept to measure the trade-off and for operators who want it.
-SHARED_DEVICE_RULES = ("evidence", "strict")
 
 
 @dataclass(frozen=True)
