@@ -23,13 +23,7 @@ from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native, native
 
-MAX_PAGE = 500
 TRAIT_SOURCES_PER_PROFILE = 500
-
-
-def _check_page(first: int) -> None:
-    if first < 1 or first > MAX_PAGE:
-        raise LimitExceeded(f"first must be between 1 and {MAX_PAGE}, got {first}")
 
 
 def identifier_view(row: dict[str, Any]) -> IdentifierView:
@@ -58,9 +52,14 @@ def _profile(row: dict[str, Any], requested: str | None = None) -> Profile:
 
 
 class ProfileReader:
-    def __init__(self, store: Store, policy: IdentifierPolicy) -> None:
+    def __init__(self, store: Store, policy: IdentifierPolicy, max_page: int) -> None:
         self.store = store
         self.policy = policy
+        self.max_page = max_page  # Settings.max_service_page
+
+    def _check_page(self, first: int) -> None:
+        if first < 1 or first > self.max_page:
+            raise LimitExceeded(f"first must be between 1 and {self.max_page}, got {first}")
 
     async def survivor(self, customer_id: str) -> str | None:
         rows = await self.store.query("resolve_customer", id=customer_id)
@@ -87,7 +86,7 @@ class ProfileReader:
         return _profile(profiles[0]) if profiles else None
 
     async def page(self, first: int, after: str | None) -> ProfilePage:
-        _check_page(first)
+        self._check_page(first)
         after_id = cursors.decode(after, 1)[0] if after else None
         rows = await self.store.query("list_customers", after=after_id, limit=first + 1)
         ids = [r["id"] for r in rows[:first]]
@@ -136,7 +135,7 @@ class ProfileReader:
         type: str | None,
         channel: str | None,
     ) -> InteractionPage:
-        _check_page(first)
+        self._check_page(first)
         survivor = await self.survivor(customer_id) or customer_id
         after_at: datetime | None = None
         after_id: str | None = None
