@@ -43,21 +43,44 @@ def _ingest_lines(r: dict[str, Any]) -> list[str]:
     ]
 
 
+def _share(share: dict[str, int]) -> str:
+    return f"{share['hit']} / {share['total']}"
+
+
 def _accuracy_lines(r: dict[str, Any]) -> list[str]:
-    ours, naive = r["graph_cdp"], r["naive_components"]
-    rows = ["precision", "recall", "f1", "over_merged", "largest_entity", "entities"]
+    columns = {f"graph-cdp, `{name}` rule": v for name, v in r["graph_cdp"].items()}
+    columns["naive components"] = r["naive_components"]
+    rows: list[tuple[str, Any]] = [
+        ("oracle precision", lambda s: f"{s['oracle']['precision']:.4f}"),
+        ("oracle recall", lambda s: f"{s['oracle']['recall']:.4f}"),
+        ("oracle F1", lambda s: f"{s['oracle']['f1']:.4f}"),
+        ("person precision", lambda s: f"{s['persons']['precision']:.4f}"),
+        ("person recall", lambda s: f"{s['persons']['recall']:.4f}"),
+        ("person F1", lambda s: f"{s['persons']['f1']:.4f}"),
+        ("over-merged profiles", lambda s: str(s["oracle"]["over_merged"])),
+        ("largest profile", lambda s: str(s["oracle"]["largest_entity"])),
+        ("cross-channel persons joined", lambda s: _share(s["cross_channel_joined"])),
+        ("trap pairs merged", lambda s: str(s["trap_pairs_merged_total"])),
+        ("joined only through own device: whole", lambda s: _share(s["weak_only_joined"])),
+        ("two mailboxes on own device: whole", lambda s: _share(s["two_mailboxes_joined"])),
+    ]
     lines = [
         f"{r['customers']} customers, {r['events']} events ({r['mode']}); "
-        f"invariants hold: {r['invariants_ok']}.",
+        f"cases: `{json.dumps(r['cases'])}`; invariants hold: {r['invariants_ok']}.",
         "",
-        "| metric | graph-cdp | naive components |",
-        "| --- | ---: | ---: |",
+        "| metric | " + " | ".join(columns) + " |",
+        "| --- |" + " ---: |" * len(columns),
     ]
-    for key in rows:
-        a, b = ours[key], naive[key]
-        fmt = "{:.4f}" if isinstance(a, float) else "{}"
-        lines.append(f"| {key} | {fmt.format(a)} | {fmt.format(b)} |")
-    lines += ["", f"Refused links by rule: `{json.dumps(r['job'].get('refusedByRule'))}`"]
+    for label, cell in rows:
+        lines.append(f"| {label} | " + " | ".join(cell(s) for s in columns.values()) + " |")
+    for name, v in r["graph_cdp"].items():
+        traps = {k: t["hit"] for k, t in v["trap_pairs_merged"].items()}
+        lines += [
+            "",
+            f"`{name}`: refused links by rule `{json.dumps(v['job'].get('refusedByRule'))}`; "
+            f"trap pairs merged by kind `{json.dumps(traps)}`.",
+        ]
+    lines += ["", f"Seconds: `{json.dumps({k: round(v, 1) for k, v in r['seconds'].items()})}`"]
     return lines
 
 

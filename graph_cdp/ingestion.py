@@ -23,7 +23,7 @@ from graph_cdp.events import Event, EventLimits, check_batch_size, check_text, v
 from graph_cdp.identifiers import IdentifierPolicy, NormalizedIdentifier
 from graph_cdp.rawjson import capped_dump, shown, text_problem
 from graph_cdp.resolution.incremental import Outcome
-from graph_cdp.resolution.names import full_name
+from graph_cdp.resolution.names import signature
 from graph_cdp.resolution.rules import REFUSAL_PRECEDENCE, Rules
 from graph_cdp.resolve_units import refresh_statuses, resolve_seeds
 from graph_cdp.store import Store, run
@@ -158,7 +158,7 @@ class Ingestor:
         """``resolve=False`` is the bulk-load path: evidence and statuses are written,
         customers are left to a full job (which gives the same result, see test_agreement)."""
         batch_id = uuid.uuid4().hex
-        names = [full_name(e.traits) for e in chunk]
+        names = [signature(e.traits) for e in chunk]
 
         async def work(tx: AsyncManagedTransaction) -> tuple[Written, Outcome]:
             written = await write_events(tx, chunk, names, now, batch_id, REFUSAL_PRECEDENCE)

@@ -23,6 +23,12 @@ DEFAULT_PRIORITY = (
     "customer_id", "loyalty_id", "email", "phone", "device_id", "cookie_id", "anonymous_id",
 )  # fmt: skip
 
+# How a weak identifier seen with several anchored clusters decides (clustering.py):
+# "evidence" weighs names, nicknames and birth dates and lets a nameless side join a
+# named one; "strict" is the earlier rule (names must agree by spelling, a nameless
+# side never does), kept to measure the trade-off and for operators who want it.
+SHARED_DEVICE_RULES = ("evidence", "strict")
+
 # Kinds that name a person. Two customers only ever merge through a link between two
 # of these; weaker kinds (devices, cookies, anonymous ids) attach to at most one known
 # person.
@@ -84,6 +90,7 @@ class Rules:
     limits: Mapping[str, int] = field(default_factory=lambda: DEFAULT_LIMITS)
     hub_thresholds: Mapping[str, int] = field(default_factory=lambda: DEFAULT_HUB_THRESHOLDS)
     default_hub_threshold: int = DEFAULT_HUB_THRESHOLD
+    shared_device: str = "evidence"  # one of SHARED_DEVICE_RULES
 
     def rank(self, kind: str) -> int:
         """Lower is stronger; kinds not listed rank after all listed ones."""
@@ -105,6 +112,7 @@ class Rules:
             "limits": dict(self.limits),
             "hub_thresholds": dict(self.hub_thresholds),
             "default_hub_threshold": self.default_hub_threshold,
+            "shared_device": self.shared_device,
         }
 
 
@@ -125,7 +133,14 @@ def _int_map(raw: object, name: str) -> dict[str, int]:
 
 
 def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
-    known = {"priority", "anchors", "limits", "hub_thresholds", "default_hub_threshold"}
+    known = {
+        "priority",
+        "anchors",
+        "limits",
+        "hub_thresholds",
+        "default_hub_threshold",
+        "shared_device",
+    }
     unknown = set(data) - known
     if unknown:
         raise ConfigurationError(f"rules: unknown keys {sorted(unknown)}; known: {sorted(known)}")
@@ -141,12 +156,16 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     default_hub = data.get("default_hub_threshold", base.default_hub_threshold)
     if not isinstance(default_hub, int) or isinstance(default_hub, bool) or default_hub < 1:
         raise ConfigurationError("rules: default_hub_threshold must be an integer >= 1")
+    shared_device = data.get("shared_device", base.shared_device)
+    if shared_device not in SHARED_DEVICE_RULES:
+        raise ConfigurationError(f"rules: shared_device must be one of {list(SHARED_DEVICE_RULES)}")
     return Rules(
         priority=tuple(priority),
         anchors=frozenset(anchors),
         limits=MappingProxyType(limits),
         hub_thresholds=MappingProxyType(hubs),
         default_hub_threshold=default_hub,
+        shared_device=shared_device,
     )
 
 

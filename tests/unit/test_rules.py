@@ -44,6 +44,7 @@ DEFAULT_DICT: dict[str, Any] = {
         "anonymous_id": 40,
     },
     "default_hub_threshold": 30,
+    "shared_device": "evidence",
 }
 
 
@@ -131,6 +132,7 @@ def test_to_dict_round_trips() -> None:
             {"hub_thresholds": {**DEFAULT_DICT["hub_thresholds"], "phone": 50, "device_id": 5}},
         ),
         ("default_hub_threshold = 7\n", {"default_hub_threshold": 7}),
+        ('shared_device = "strict"\n', {"shared_device": "strict"}),
         (
             'priority = ["email", "customer_id"]\n',
             {"priority": ["email", "customer_id"]},
@@ -155,6 +157,7 @@ def test_to_dict_round_trips() -> None:
         "limit of a new kind",
         "hub thresholds",
         "default hub threshold",
+        "shared-device rule",
         "priority",
         "anchors",
         "everything at once",
@@ -239,6 +242,9 @@ BAD_FILES = [
         'default_hub_threshold = "30"\n',
         "default_hub_threshold must be an integer",
         id="string default",
+    ),
+    pytest.param(
+        'shared_device = "veto"\n', "shared_device must be one of", id="unknown device rule"
     ),
     pytest.param("[limits\nemail = 2\n", "is not valid TOML", id="unclosed table"),
     pytest.param("limits = {email = \n", "is not valid TOML", id="truncated inline table"),
