@@ -1,3 +1,3 @@
-// How many identifiers there are (how a distributed job sizes its read ranges).
+// How many identifiers the graph holds (all of them, whatever their customer).
 MATCH (i:Identifier)
 RETURN count(i) AS total

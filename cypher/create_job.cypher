@@ -1,4 +1,6 @@
-// A resolution job, recorded before it starts.
-CREATE (j:ResolutionJob {id: $id, mode: $mode, engine: $engine, status: 'running', startedAt: $now,
-                         heartbeat: $now})
+// A resolution job, recorded before it starts, with the process that runs it.
+CREATE (j:ResolutionJob {
+  id: $id, mode: $mode, engine: $engine, status: 'running', startedAt: $now, heartbeatAt: $now,
+  owner: $owner
+})
 RETURN j.id AS id

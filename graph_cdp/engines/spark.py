@@ -32,12 +32,13 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as sf
 
 from graph_cdp.config import Settings
+from graph_cdp.graph_types import OK, Decision, Link, Node
 from graph_cdp.identifiers import IdentifierPolicy
-from graph_cdp.resolution.clustering import OK, Link, Node
-from graph_cdp.resolution.rules import Rules, rules_from_mapping
+from graph_cdp.resolution.rules import Rules, identifier_status, rules_from_mapping
 from graph_cdp.resolution.unit_diff import cross_unit_refusal, unit_differs
 from graph_cdp.store import Store
 from graph_cdp.store.cypher import load
+from graph_cdp.store.records import stored_identifier, stored_link
 
 READ_PAGE = 50_000
 
@@ -116,21 +117,12 @@ def _read_range(
                 ).single(strict=True)["rows"]
                 if not rows:
                     break
-                for key, kind, value, first_seen, status, cust, names in rows:
-                    blocked = policy.blocklist.reason(kind, value)
-                    yield (
-                        "n",
-                        (
-                            key,
-                            kind,
-                            value,
-                            int(first_seen or 0),
-                            status or OK,
-                            cust,
-                            list(names),
-                            blocked,
-                        ),
-                    )
+                for row in rows:
+                    ident = stored_identifier(row)
+                    n = ident.node
+                    blocked = policy.blocklist.reason(n.kind, n.value)
+                    yield "n", (n.key, n.kind, n.value, n.first_seen, n.status, ident.customer,
+                                list(n.names), blocked)  # fmt: skip
                 cursor = rows[-1][0]
             cursor = after
             while True:
@@ -139,19 +131,11 @@ def _read_range(
                 ).single(strict=True)
                 if record["last"] is None:
                     break
-                for a, b, count, first_seen, active, refused_by, revoked in record["rows"]:
-                    yield (
-                        "l",
-                        (
-                            a,
-                            b,
-                            int(count),
-                            int(first_seen or 0),
-                            bool(active) if active is not None else None,
-                            refused_by,
-                            bool(revoked),
-                        ),
-                    )
+                for row in record["rows"]:
+                    stored = stored_link(row)
+                    ln, (active, refused_by) = stored.link, stored.decision
+                    yield "l", (ln.a, ln.b, ln.count, ln.first_seen, active, refused_by,
+                                ln.revoked)  # fmt: skip
                 cursor = record["last"]
 
 
@@ -178,24 +162,36 @@ def read_evidence(
     return nodes.cache(), links.cache()
 
 
+def _statuses(rules_data: dict[str, Any]) -> Any:
+    """The mapInPandas function: each identifier's status by the rules' one definition."""
+
+    def statuses(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        rules = rules_from_mapping(rules_data)
+        for frame in frames:
+            frame["status"] = [
+                identifier_status(
+                    blocked if isinstance(blocked, str) else None,
+                    int(degree),
+                    rules.hub_threshold(kind),
+                )
+                for blocked, degree, kind in zip(
+                    frame["blocked"], frame["degree"], frame["kind"], strict=True
+                )
+            ]
+            yield frame.drop(columns=["degree"])
+
+    return statuses
+
+
 def with_statuses(nodes: DataFrame, links: DataFrame, rules: Rules) -> DataFrame:
-    """Each identifier's status under the current rules: blocked > hub > ok."""
+    """Each identifier's status under the current rules (``rules.identifier_status``)."""
     ends = links.select(sf.col("a").alias("key")).union(links.select(sf.col("b").alias("key")))
     degree = ends.groupBy("key").agg(sf.count("*").alias("degree"))
-    threshold = sf.lit(rules.default_hub_threshold)
-    for kind, value in sorted(rules.hub_thresholds.items()):
-        threshold = sf.when(sf.col("kind") == kind, sf.lit(value)).otherwise(threshold)
-    return (
-        nodes.join(degree, "key", "left")
-        .withColumn("degree", sf.coalesce("degree", sf.lit(0)))
-        .withColumn(
-            "status",
-            sf.when(sf.col("blocked").isNotNull(), "blocked")
-            .when(sf.col("degree") > threshold, "hub")
-            .otherwise(OK),
-        )
-        .drop("degree")
+    counted = nodes.join(degree, "key", "left").withColumn(
+        "degree", sf.coalesce("degree", sf.lit(0))
     )
+    schema = nodes.schema.add("status", "string")
+    return counted.mapInPandas(_statuses(rules.to_dict()), schema)
 
 
 def unit_edges(nodes: DataFrame, links: DataFrame) -> DataFrame:
@@ -229,7 +225,7 @@ def _verdicts(rules_data: dict[str, Any]) -> Any:
         stored: dict[str, str] = {}
         customer: dict[str, str | None] = {}
         links: list[Link] = []
-        decisions: dict[tuple[str, str], tuple[bool, str | None]] = {}
+        decisions: dict[tuple[str, str], Decision] = {}
         for r in frame.itertuples(index=False):
             if r.row == "n":
                 names = tuple(r.names) if r.names is not None else ()
@@ -238,9 +234,8 @@ def _verdicts(rules_data: dict[str, Any]) -> Any:
                 customer[r.key] = r.customer if isinstance(r.customer, str) else None
             else:
                 links.append(Link(r.key, r.b, int(r.count), int(r.first_seen), bool(r.revoked)))
-                active = None if pd.isna(r.active) else bool(r.active)
                 refused = r.refused_by if isinstance(r.refused_by, str) else None
-                decisions[(r.key, r.b)] = (active, refused)  # type: ignore[assignment]
+                decisions[(r.key, r.b)] = (bool(r.active), refused)
         differs, refused_counts = unit_differs(nodes, links, stored, customer, decisions, rules)
         label = str(frame["label"].iloc[0])
         return pd.DataFrame(

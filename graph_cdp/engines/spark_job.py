@@ -21,7 +21,8 @@ from graph_cdp.engines.spark import (
     with_statuses,
 )
 from graph_cdp.engines.spark_components import component_labels
-from graph_cdp.resolution.batch import JobStats, Progress, apply_units
+from graph_cdp.graph_types import StatusInput
+from graph_cdp.resolution.batch import JobStats, JobStore, Progress, apply_units
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store import Store
 
@@ -64,6 +65,7 @@ def _compute(
 
 async def run_full_spark(
     store: Store,
+    units_store: JobStore,
     settings: Settings,
     rules: Rules,
     job_id: str,
@@ -79,11 +81,11 @@ async def run_full_spark(
         progress("read", stats.identifiers, stats.identifiers)
 
     t = time.perf_counter()
-    inputs = {key: (kind, blocked) for unit in units for key, kind, blocked in unit}
+    inputs = {key: StatusInput(key, kind, blocked) for unit in units for key, kind, blocked in unit}
     keys = [[key for key, _, _ in unit] for unit in units]
-    await apply_units(store, inputs, keys, rules, job_id, stats, progress)
+    await apply_units(units_store, inputs, keys, job_id, stats, progress)
     stats.seconds["apply"] = time.perf_counter() - t
 
-    stats.customers_after = int((await store.query("count_customers"))[0]["total"])
+    stats.customers_after = await units_store.count_customers()
     stats.seconds["total"] = time.perf_counter() - began
     return stats

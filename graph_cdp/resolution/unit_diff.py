@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from graph_cdp.resolution.clustering import Link, Node, resolve
-from graph_cdp.resolution.rules import Rules
-
-Decision = tuple[bool, str | None]  # stored (active, refusedBy) of a link
+from graph_cdp.graph_types import Decision, Link, Node
+from graph_cdp.resolution.clustering import resolve
+from graph_cdp.resolution.rules import Rules, refusal_rule
 
 
 def unit_differs(
@@ -45,7 +44,8 @@ def unit_differs(
 
 
 def cross_unit_refusal(link: Link, status_a: str, status_b: str) -> str:
-    """The rule that refuses a link between two units (only a revoked link or one that
-    touches a blocked or hub identifier can join nothing)."""
-    bad = (status_a, status_b)
-    return "revoked" if link.revoked else "blocked" if "blocked" in bad else "hub"
+    """The rule that refuses a link between two units: only a revoked link or one with
+    an inactive end lies across units, so there always is one."""
+    rule = refusal_rule(link.revoked, (status_a, status_b))
+    assert rule is not None, "a link across units has an inactive end"
+    return rule

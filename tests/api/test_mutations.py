@@ -118,9 +118,18 @@ async def test_run_resolution_returns_at_once_and_the_job_finishes(api: Api) -> 
 
 
 async def test_run_resolution_defaults_to_full(api: Api) -> None:
-    job = (await api.data("mutation { runResolution { id mode } }"))["runResolution"]
+    job = (await api.data("mutation { runResolution { id mode engine } }"))["runResolution"]
     assert job["mode"] == "full"
+    assert job["engine"] == "local"
     assert (await api.wait_for_job(job["id"]))["status"] == "succeeded"
+
+
+@pytest.mark.parametrize(
+    "args",
+    ['engine: "flink"', 'mode: "incremental", engine: "spark"'],
+)
+async def test_run_resolution_refuses_an_engine_it_cannot_run(api: Api, args: str) -> None:
+    assert await api.error_code(f"mutation {{ runResolution({args}) {{ id }} }}") == "BAD_INPUT"
 
 
 async def test_delete_profile_forgets_the_customer(api: Api) -> None:
