@@ -24,6 +24,7 @@ from api.errors import Unauthenticated, coded, error_body
 from api.metrics import CONTENT_TYPE, Metrics
 from api.middleware import BodyLimit, Observe, record_of
 from api.schema import build_schema
+from api.timeouts import within_limit
 from graph_cdp.config import Settings
 from graph_cdp.errors import GraphCdpError, StoreUnavailable
 from graph_cdp.services import CdpService
@@ -70,6 +71,7 @@ class GraphQLView(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        caller = ""
         if request.method != "GET" or "query" in request.query_params:  # not the GraphiQL page
             record = record_of(scope)
             try:
@@ -80,10 +82,11 @@ class GraphQLView(GraphQL[Context, None]):
                 body = error_body(exc.message, exc.code)
                 await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
                 return
-            record.key = principal.name
+            record.key = caller = principal.name
             scope[_PRINCIPAL_KEY] = principal
         try:
-            response = await self.run(request)
+            limit = self.runtime.settings.request_timeout
+            response = await within_limit(scope, caller, limit, self.run(request))
         except HTTPException as exc:  # not GraphQL at all: still JSON, still a code
             code = _HTTP_CODES.get(exc.status_code, "BAD_REQUEST")
             record_of(scope).error_codes.append(code)

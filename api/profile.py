@@ -20,6 +20,7 @@ from api.types import (
     field,
 )
 from graph_cdp import domain
+from graph_cdp.profiles import InteractionRequest
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -103,9 +104,8 @@ class Profile:
         channel: str | None = None,
     ) -> InteractionConnection:
         async def fetch(n: int, cursor: str | None) -> domain.InteractionPage:
-            return await info.context.service.interactions(
-                self.id, first=n, after=cursor, type=type, channel=channel
-            )
+            request = InteractionRequest(str(self.id), n, cursor, type, channel)
+            return await info.context.loaders.interactions.load(request)
 
         return InteractionConnection.from_slice(await paginate(fetch, first, after, MAX_PAGE))
 

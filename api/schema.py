@@ -18,14 +18,17 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.types.execution import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from api.auth import NOBODY, Scope
 from api.context import Context, Info
+from api.cost import CostLimit, KeyBudgets
 from api.errors import LIMIT_EXCEEDED, QUERY_TOO_DEEP, ErrorCodes, Forbidden, coded_rule
 from api.inputs import EventInput, IdentifierInput, check_batch
 from api.pagination import check_count, paginate
@@ -201,13 +204,18 @@ def build_schema(settings: Settings) -> ApiSchema:
     depth = QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules[0]
     aliases = MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules[0]
     limits = [coded_rule(depth, QUERY_TOO_DEEP), coded_rule(aliases, LIMIT_EXCEEDED)]
+    budgets = KeyBudgets(settings.key_cost_per_minute)
     return ApiSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
             ErrorCodes,
             Guard,
+            functools.partial(CostLimit, budget=settings.max_query_cost, keys=budgets),
             functools.partial(AddValidationRules, limits),
             functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+            # Clients send the same few documents again and again: parse and validate once.
+            functools.partial(ParserCache, maxsize=512),
+            functools.partial(ValidationCache, maxsize=512),
         ],
     )

@@ -69,6 +69,16 @@ class Settings(BaseSettings):
     port: int = Field(8000, validation_alias=_env("GRAPH_CDP_PORT"))
     api_keys: str = Field("", validation_alias=_env("GRAPH_CDP_API_KEYS"))
     max_query_depth: int = Field(12, validation_alias=_env("GRAPH_CDP_MAX_QUERY_DEPTH"))
+    # Cost, time and connection bounds: docs/api.md#cost-time-and-connections.
+    max_query_cost: int = Field(10_000, validation_alias=_env("GRAPH_CDP_MAX_QUERY_COST"))
+    key_cost_per_minute: int = Field(
+        1_000_000, validation_alias=_env("GRAPH_CDP_KEY_COST_PER_MINUTE")
+    )
+    request_timeout: float = Field(30.0, validation_alias=_env("GRAPH_CDP_REQUEST_TIMEOUT"))
+    neo4j_pool_size: int = Field(100, validation_alias=_env("GRAPH_CDP_NEO4J_POOL_SIZE"))
+    write_connections: int = Field(20, validation_alias=_env("GRAPH_CDP_WRITE_CONNECTIONS"))
+    connections_per_key: int = Field(20, validation_alias=_env("GRAPH_CDP_CONNECTIONS_PER_KEY"))
+    workers: int = Field(1, validation_alias=_env("GRAPH_CDP_WORKERS"))
     log_level: str = Field("INFO", validation_alias=_env("GRAPH_CDP_LOG_LEVEL"))
 
     @field_validator("extra_kinds", "blocked_values", "blocked_patterns", mode="before")

@@ -15,6 +15,7 @@
     ├── ResolutionError            resolution could not complete (job failed)
     ├── StoreUnavailable           Neo4j cannot be reached or refused the credentials
     ├── StoreError                 Neo4j answered with an error we did not expect
+    ├── RequestTimeout             the work ran past its time limit and was ended
     └── LocalServerError           the local Neo4j server could not be provisioned or run
 
 Each class carries a stable ``code`` that the GraphQL API puts in ``extensions.code``.
@@ -88,6 +89,10 @@ class StoreUnavailable(GraphCdpError):
 
 class StoreError(GraphCdpError):
     code = "STORE_ERROR"
+
+
+class RequestTimeout(GraphCdpError):
+    code = "TIMEOUT"
 
 
 class LocalServerError(GraphCdpError):

@@ -11,10 +11,13 @@ from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph_cdp.config import Settings
-from graph_cdp.errors import StoreError, StoreUnavailable
+from graph_cdp.errors import RequestTimeout, StoreError, StoreUnavailable
 from graph_cdp.store.cypher import load, statements
+from graph_cdp.store.shares import Lane, Shares
 
 T = TypeVar("T")
+# Neo.ClientError.Transaction.TransactionTimedOut and ...TimedOutClientConfiguration
+_TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"
 TxWork = Callable[[AsyncManagedTransaction], Awaitable[T]]
 
 
@@ -27,6 +30,8 @@ async def _mapped_errors() -> AsyncIterator[None]:
     except (ServiceUnavailable, SessionExpired, OSError) as exc:
         raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
     except Neo4jError as exc:
+        if exc.code and exc.code.startswith(_TIMED_OUT):
+            raise RequestTimeout("The database ended the work: it ran out of time") from exc
         raise StoreError(f"Neo4j error {exc.code}: {exc.message}") from exc
 
 
@@ -34,12 +39,17 @@ class Store:
     """The async driver and database every repository goes through.
 
     Managed transactions (``read``/``write``) are retried by the driver on transient
-    errors (deadlocks, leader changes) with exponential back-off.
+    errors (deadlocks, leader changes) with exponential back-off. Each takes a place in
+    its lane's share of the pool first (:mod:`graph_cdp.store.shares`), and carries the
+    current work's remaining time as its server-side timeout.
     """
 
-    def __init__(self, driver: neo4j.AsyncDriver, database: str) -> None:
+    def __init__(
+        self, driver: neo4j.AsyncDriver, database: str, shares: Shares | None = None
+    ) -> None:
         self.driver = driver
         self.database = database
+        self.shares = shares or Shares(pool_size=100, write_connections=20, per_caller=40)
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
@@ -47,21 +57,30 @@ class Store:
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password),
             max_transaction_retry_time=30.0,
+            max_connection_pool_size=settings.neo4j_pool_size,
             # Schema-less hints ("label does not exist yet") are noise on a fresh graph.
             notifications_min_severity="OFF",
         )
-        return cls(driver, settings.neo4j_database)
+        return cls(driver, settings.neo4j_database, Shares.from_settings(settings))
 
     async def close(self) -> None:
         await self.driver.close()
 
+    async def _run(self, lane: Lane, work: TxWork[T]) -> T:
+        async with _mapped_errors(), self.shares.hold(lane) as bounds:
+            timeout = bounds.remaining()
+            if timeout is not None:
+                work = neo4j.unit_of_work(timeout=timeout)(work)
+            async with self.driver.session(database=self.database) as session:
+                if lane is Lane.WRITE:
+                    return await session.execute_write(work)
+                return await session.execute_read(work)
+
     async def write(self, work: TxWork[T]) -> T:
-        async with _mapped_errors(), self.driver.session(database=self.database) as session:
-            return await session.execute_write(work)
+        return await self._run(Lane.WRITE, work)
 
     async def read(self, work: TxWork[T]) -> T:
-        async with _mapped_errors(), self.driver.session(database=self.database) as session:
-            return await session.execute_read(work)
+        return await self._run(Lane.READ, work)
 
     async def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run one named read statement and return its records as dicts."""
