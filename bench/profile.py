@@ -23,8 +23,10 @@ import asyncio
 import cProfile
 import io
 import pstats
+import re
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -42,6 +44,7 @@ from graph_cdp.config import Settings
 from graph_cdp.services import CdpService
 
 Call = Callable[[int], Awaitable[None]]
+REPO = Path(__file__).resolve().parents[1]
 
 # Cumulative rows worth showing even when their own time is small: the layers.
 LAYERS = (
@@ -74,7 +77,14 @@ def _table(stats: pstats.Stats, sort: str, top: int, restrict: tuple[str | int, 
     stats.print_stats(*(restrict or (top,)))
     lines = out.getvalue().splitlines()
     start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
-    return "\n".join(line for line in lines[start:] if line.strip())
+    return "\n".join(_short(line) for line in lines[start:] if line.strip())
+
+
+def _short(line: str) -> str:
+    """File names relative to the repository or to site-packages / the standard library."""
+    line = line.replace(f"{REPO}/", "")
+    line = re.sub(r"\S*/site-packages/", "", line)
+    return re.sub(r"\S*/lib/python3\.\d+/", "", line)
 
 
 async def profile_reads(
