@@ -51,6 +51,7 @@ from graphql import (
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
+from api.caches import Lru
 from api.context import Context
 from graph_cdp.errors import LimitExceeded
 
@@ -188,6 +189,20 @@ class KeyBudgets:
             return round((cost - bucket.tokens) / rate, 1)
 
 
+# Costs by (query text, operation, integer variables): a refusal should cost next to nothing.
+_COSTS: Lru[tuple[str, str | None, tuple[tuple[str, int], ...]], int] = Lru()
+
+
+def _cost_of(ec: Any) -> int:
+    sizes = tuple(sorted((k, v) for k, v in (ec.variables or {}).items() if isinstance(v, int)))
+    key = (ec.query or "", ec.operation_name, sizes)
+    cost = _COSTS.get(key)
+    if cost is None:
+        cost = query_cost(ec.schema._schema, ec.graphql_document, ec.operation_name, ec.variables)
+        _COSTS.put(key, cost)
+    return cost
+
+
 def _refusal(message: str, **details: object) -> GraphQLExecutionResult:
     error = GraphQLError(message, original_error=LimitExceeded(message, **details))
     return GraphQLExecutionResult(data=None, errors=[error])
@@ -203,9 +218,7 @@ class CostLimit(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         ec = self.execution_context
         if ec.graphql_document is not None and ec.result is None:
-            cost = query_cost(
-                ec.schema._schema, ec.graphql_document, ec.operation_name, ec.variables
-            )
+            cost = _cost_of(ec)
             context = ec.context if isinstance(ec.context, Context) else None
             if cost > self.budget:
                 ec.result = _refusal(

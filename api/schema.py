@@ -21,12 +21,12 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.types.execution import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from api.auth import NOBODY, Scope
+from api.caches import TextValidationCache
 from api.context import Context, Info
 from api.cost import CostLimit, KeyBudgets
 from api.errors import LIMIT_EXCEEDED, QUERY_TOO_DEEP, ErrorCodes, Forbidden, coded_rule
@@ -216,6 +216,6 @@ def build_schema(settings: Settings) -> ApiSchema:
             functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
             # Clients send the same few documents again and again: parse and validate once.
             functools.partial(ParserCache, maxsize=512),
-            functools.partial(ValidationCache, maxsize=512),
+            TextValidationCache,
         ],
     )

@@ -72,6 +72,7 @@ def shared(settings: Settings) -> Iterator[LiveServer]:
             neo4j_pool_size=6,
             write_connections=3,
             connections_per_key=2,
+            max_query_depth=12,
         )
     )
     yield live
@@ -139,6 +140,19 @@ async def test_the_heavy_query_is_refused_by_its_cost_before_it_runs(
 async def test_a_query_within_the_budget_runs(api: Api) -> None:
     data = await api.data("{ profiles(first: 100) { totalCount edges { node { id } } } }")
     assert data["profiles"] == {"totalCount": 0, "edges": []}
+
+
+async def test_the_cost_follows_the_variables_of_one_document(
+    shared: LiveServer, store: Store
+) -> None:
+    document = """query($n: Int) { profiles(first: 100) { edges { node {
+      interactions(first: $n) { edges { node { id } } } } } } }"""
+    async with client(shared, READER) as reader:
+        assert (await reader.data(document, {"n": 20}))["profiles"]["edges"] == []
+        _, body = await reader.post(document, {"n": 100})
+        assert body["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+        assert body["errors"][0]["extensions"]["cost"] == 1 + 100 * 3 + 2 * 100 * 100
+        assert (await reader.data(document, {"n": 20}))["profiles"]["edges"] == []
 
 
 async def test_a_key_that_spent_its_budget_waits_and_other_keys_do_not(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from graphql import GraphQLSchema, parse
 
+from api.caches import Lru
 from api.cost import LIST_ESTIMATE, KeyBudgets, query_cost
 from api.schema import build_schema
 from graph_cdp.config import Settings
@@ -107,3 +108,13 @@ def test_a_key_budget_is_spent_then_refused_then_per_key() -> None:
 def test_no_key_budget_when_it_is_zero() -> None:
     budgets = KeyBudgets(per_minute=0)
     assert all(budgets.charge("a", 10**9) is None for _ in range(3))
+
+
+def test_the_lru_keeps_the_most_recent() -> None:
+    cache: Lru[str, int] = Lru(maxsize=2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1  # "a" is now the most recent
+    cache.put("c", 3)
+    assert cache.get("b") is None
+    assert (cache.get("a"), cache.get("c")) == (1, 3)
