@@ -33,6 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -61,4 +62,4 @@ screenshots: neo4j
 	$(BIN)/python -m scripts.screenshots --demo
 
 clean:
-	rm -rf $(VENV) .neo4j .neo4j-bench .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .neo4j .neo4j-bench .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

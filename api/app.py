@@ -141,7 +141,7 @@ def create_app(settings: Settings, *, max_body_bytes: int | None = None) -> Star
 
     async def readyz(request: Request) -> Response:
         try:
-            await runtime.service.store.ping()
+            await runtime.service.ping()
         except GraphCdpError as exc:
             return JSONResponse({"status": "unavailable", "code": exc.code}, status_code=503)
         return JSONResponse({"status": "ready"})

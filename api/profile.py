@@ -23,7 +23,6 @@ from graph_cdp import domain
 from graph_cdp.profiles import InteractionRequest
 
 DEFAULT_PAGE = 20
-MAX_PAGE = 100
 
 
 @strawberry.type
@@ -107,7 +106,8 @@ class Profile:
             request = InteractionRequest(str(self.id), n, cursor, type, channel)
             return await info.context.loaders.interactions.load(request)
 
-        return InteractionConnection.from_slice(await paginate(fetch, first, after, MAX_PAGE))
+        page = await paginate(fetch, first, after, info.context.settings.max_page_size)
+        return InteractionConnection.from_slice(page)
 
     @field("Bridge links whose removal would split this profile.")
     async def weak_points(self, info: Info) -> list[WeakPoint]:

@@ -32,7 +32,7 @@ from api.cost import CostLimit, KeyBudgets
 from api.errors import LIMIT_EXCEEDED, QUERY_TOO_DEEP, ErrorCodes, Forbidden, coded_rule
 from api.inputs import EventInput, IdentifierInput, check_batch
 from api.pagination import check_count, paginate
-from api.profile import DEFAULT_PAGE, MAX_PAGE, Profile, ProfileConnection
+from api.profile import DEFAULT_PAGE, Profile, ProfileConnection
 from api.types import (
     DeadLetter,
     DeleteResult,
@@ -44,15 +44,13 @@ from api.types import (
     field,
     mutation,
 )
-from graph_cdp.config import Settings
+from graph_cdp.config import RESOLUTION_MODES, Settings
 from graph_cdp.errors import InvalidInput, ProfileNotFound
 
 DEFAULT_GRAPH_NODES = 200
-MAX_GRAPH_NODES = 2000
 MAX_DEAD_LETTERS = 1000
 MAX_ALIASES = 50
 MAX_TOKENS = 20_000
-RESOLUTION_MODES = ("full", "incremental")
 
 
 @strawberry.type
@@ -71,7 +69,8 @@ class Query:
     async def profiles(
         self, info: Info, first: int | None = DEFAULT_PAGE, after: str | None = None
     ) -> ProfileConnection:
-        page = await paginate(info.context.service.profiles, first, after, MAX_PAGE)
+        maximum = info.context.settings.max_page_size
+        page = await paginate(info.context.service.profiles, first, after, maximum)
         return ProfileConnection.from_slice(page)
 
     @field("Nodes and edges to draw; at most maxNodes nodes.")
@@ -79,7 +78,7 @@ class Query:
         self, info: Info, profile_id: strawberry.ID, max_nodes: int | None = DEFAULT_GRAPH_NODES
     ) -> IdentityGraph:
         max_nodes = DEFAULT_GRAPH_NODES if max_nodes is None else max_nodes
-        check_count(max_nodes, MAX_GRAPH_NODES, "maxNodes")
+        check_count(max_nodes, info.context.settings.max_graph_nodes, "maxNodes")
         graph = await info.context.service.identity_graph(str(profile_id), max_nodes)
         if graph is None:
             raise ProfileNotFound(f"No profile {profile_id!r}", profile_id=str(profile_id))

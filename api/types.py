@@ -10,7 +10,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from graph_cdp import domain
-from graph_cdp.resolution.incremental import Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -317,7 +316,7 @@ class RevokeResult:
     identifiers_moved: int
 
     @classmethod
-    def from_domain(cls, o: Outcome) -> RevokeResult:
+    def from_domain(cls, o: domain.RevokeResult) -> RevokeResult:
         return cls(
             unit_size=o.unit_size,
             customers_created=o.customers_created,

@@ -8,6 +8,9 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# What a resolution job may be asked to do (fixed by the code, not the environment).
+RESOLUTION_MODES = ("full", "incremental")
+
 
 def _default_cache_dir() -> Path:
     return Path.home() / ".cache" / "graph-cdp"
@@ -61,6 +64,12 @@ class Settings(BaseSettings):
     max_event_bytes: int = Field(65536, validation_alias=_env("GRAPH_CDP_MAX_EVENT_BYTES"))
     max_batch_size: int = Field(1000, validation_alias=_env("GRAPH_CDP_MAX_BATCH_SIZE"))
 
+    # --- read limits ---
+    # A client page holds at most max_page_size items; the service itself serves up to
+    # twice that (a page plus the rows before a mid-page cursor, see api/pagination.py).
+    max_page_size: int = Field(100, validation_alias=_env("GRAPH_CDP_MAX_PAGE_SIZE"))
+    max_graph_nodes: int = Field(2000, validation_alias=_env("GRAPH_CDP_MAX_GRAPH_NODES"))
+
     # --- resolution rules (a TOML file; the built-in defaults when unset) ---
     rules_file: Path | None = Field(None, validation_alias=_env("GRAPH_CDP_RULES_FILE"))
 
@@ -88,6 +97,11 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @property
+    def max_service_page(self) -> int:
+        """The most items one service read returns (see ``max_page_size``)."""
+        return 2 * self.max_page_size
 
     @property
     def neo4j_bolt_port(self) -> int:

@@ -179,6 +179,19 @@ class DeleteResult:
 
 
 @dataclass(frozen=True)
+class RevokeResult:
+    """What re-resolving after a revoked link changed."""
+
+    a: str  # the link's ends, normalized keys, smaller first
+    b: str
+    unit_size: int
+    customers_created: int
+    splits: int
+    merges: int
+    identifiers_moved: int
+
+
+@dataclass(frozen=True)
 class DeadLetter:
     id: str
     at: datetime

@@ -39,12 +39,11 @@ Decisions the contract leaves open:
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeAlias
@@ -109,11 +108,6 @@ class Event:
     @property
     def identifier_keys(self) -> tuple[str, ...]:
         return tuple(n.key for n in self.identifiers)
-
-    def pairs(self) -> Iterator[tuple[str, str]]:
-        """Each unordered pair of distinct non-blocked keys once, as (smaller, larger)."""
-        keys = sorted(n.key for n in self.identifiers if not n.is_blocked)
-        return itertools.combinations(keys, 2)
 
     def to_json_dict(self) -> dict[str, JsonValue]:
         """The event in input shape: ``validate_event`` on it gives this event back."""

@@ -35,8 +35,7 @@ space from a CSV export). Then, per kind:
 * cookie_id, customer_id and extra kinds: case kept (ids are opaque and often
   case-sensitive), 1..256 characters, no control or invisible characters.
 * loyalty_id: as above; a ``program:number`` prefix has its program lower-cased
-  (program codes are case-insensitive, card numbers may not be); see
-  :func:`loyalty_program`.
+  (program codes are case-insensitive, card numbers may not be).
 
 Junk (``null``, ``n/a``, placeholder emails, ...) is normalized and *flagged*, never an
 exception: it is kept as evidence and resolution never links through it.
@@ -171,16 +170,6 @@ def _normalize_loyalty(value: str) -> str:
     return value
 
 
-def loyalty_program(identifier: Identifier) -> str | None:
-    """The program of a ``program:number`` loyalty id (lower-case), else None."""
-    if identifier.kind != "loyalty_id":
-        return None
-    program, sep, number = identifier.value.partition(":")
-    if sep and number and _PROGRAM_RE.fullmatch(program):
-        return program
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class Identifier:
     """One normalized identifier value of one kind; ``key`` is unique in the graph."""
@@ -191,13 +180,6 @@ class Identifier:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.value}"
-
-    @classmethod
-    def from_key(cls, key: str) -> Identifier:
-        kind, sep, value = key.partition(":")
-        if not sep or not kind or not value:
-            raise ValueError(f"not an identifier key: {key!r}")
-        return cls(kind, value)
 
     def label(self, policy: IdentifierPolicy) -> str:
         """The Neo4j label of this identifier's kind under ``policy``."""

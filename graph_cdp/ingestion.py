@@ -1,4 +1,9 @@
-"""Ingestion: validate, keep what is rejected, write what is accepted, resolve at once."""
+"""Ingestion, the write path: validate, keep what is rejected, write what is accepted,
+refresh statuses and resolve, all of a chunk in one transaction.
+
+The store writes the evidence (``store/ingest.py``); this module then calls the status
+refresh and resolution (``resolve_units.py``), so the store never drives resolution.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,10 @@ from graph_cdp.domain import DeadLetter, IngestResult, Rejection
 from graph_cdp.errors import InvalidEvent, InvalidInput
 from graph_cdp.events import Event, EventLimits, check_batch_size, validate_event
 from graph_cdp.identifiers import IdentifierPolicy, NormalizedIdentifier
-from graph_cdp.resolution.rules import Rules
+from graph_cdp.resolution.incremental import Outcome
+from graph_cdp.resolution.names import full_name
+from graph_cdp.resolution.rules import REFUSAL_PRECEDENCE, Rules
+from graph_cdp.resolve_units import refresh_statuses, resolve_seeds
 from graph_cdp.store import Store, run
 from graph_cdp.store.ingest import Written, write_events, write_identifiers
 from graph_cdp.store.values import native
@@ -85,13 +93,14 @@ class Ingestor:
 
         dead_ids = await self._keep_dead_letters(rejected, source, now)
         total = Written()
+        outcome = Outcome()
         for start in range(0, len(accepted), CHUNK):
             chunk = accepted[start : start + CHUNK]
-            written = await self._write_chunk(chunk, now, resolve)
+            written, resolved = await self._write_chunk(chunk, now, resolve)
             total.created += written.created
             total.duplicates += written.duplicates
             total.blocked += written.blocked
-            total.outcome.add(written.outcome)
+            outcome.add(resolved)
         duplicates = total.duplicates + in_batch_duplicates
         return IngestResult(
             accepted=len(total.created),
@@ -103,15 +112,38 @@ class Ingestor:
             accepted_ids=total.created,
             duplicate_ids=duplicates,
             blocked_identifiers=sorted(set(total.blocked)),
-            customers_created=total.outcome.customers_created,
-            customers_merged=total.outcome.merges,
+            customers_created=outcome.customers_created,
+            customers_merged=outcome.merges,
         )
 
-    async def _write_chunk(self, chunk: list[Event], now: datetime, resolve: bool) -> Written:
-        batch_id = uuid.uuid4().hex
+    async def _settle(
+        self,
+        tx: AsyncManagedTransaction,
+        written: Written,
+        now: datetime,
+        reason: str,
+        resolve: bool = True,
+    ) -> Outcome:
+        """After the evidence: statuses of what it touched, then the units it touched."""
+        if not written.touched:
+            return Outcome()
+        await refresh_statuses(tx, written.touched, self.rules)
+        if not resolve:
+            return Outcome()
+        keys = [s.key for s in written.touched]
+        return await resolve_seeds(tx, keys, self.rules, now, reason=reason)
 
-        async def work(tx: AsyncManagedTransaction) -> Written:
-            return await write_events(tx, chunk, self.rules, now, batch_id, resolve)
+    async def _write_chunk(
+        self, chunk: list[Event], now: datetime, resolve: bool
+    ) -> tuple[Written, Outcome]:
+        """``resolve=False`` is the bulk-load path: evidence and statuses are written,
+        customers are left to a full job (which gives the same result, see test_agreement)."""
+        batch_id = uuid.uuid4().hex
+        names = [full_name(e.traits) for e in chunk]
+
+        async def work(tx: AsyncManagedTransaction) -> tuple[Written, Outcome]:
+            written = await write_events(tx, chunk, names, now, batch_id, REFUSAL_PRECEDENCE)
+            return written, await self._settle(tx, written, now, "ingest", resolve)
 
         return await self.store.write(work)
 
@@ -135,10 +167,11 @@ class Ingestor:
             raise InvalidEvent("; ".join(reasons), reasons=reasons)
         now = datetime.now(UTC)
 
-        async def work(tx: AsyncManagedTransaction) -> Written:
-            return await write_identifiers(tx, normalized, self.rules, now, source)
+        async def work(tx: AsyncManagedTransaction) -> tuple[Written, Outcome]:
+            written = await write_identifiers(tx, normalized, now, source, REFUSAL_PRECEDENCE)
+            return written, await self._settle(tx, written, now, "push")
 
-        written = await self.store.write(work)
+        written, outcome = await self.store.write(work)
         return IngestResult(
             accepted=len(normalized),
             duplicates=0,
@@ -146,8 +179,8 @@ class Ingestor:
             accepted_ids=[n.key for n in normalized],
             duplicate_ids=[],
             blocked_identifiers=sorted(set(written.blocked)),
-            customers_created=written.outcome.customers_created,
-            customers_merged=written.outcome.merges,
+            customers_created=outcome.customers_created,
+            customers_merged=outcome.merges,
         )
 
     async def keep_unreadable(

@@ -9,17 +9,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from graph_cdp.config import RESOLUTION_MODES
 from graph_cdp.domain import JobView
 from graph_cdp.errors import GraphCdpError, InvalidInput
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.resolution.batch import JobStats, Progress, run_full, run_incremental
 from graph_cdp.resolution.rules import Rules
+from graph_cdp.resolve_units import JobUnits
 from graph_cdp.store import Store
 from graph_cdp.store.shares import JOB, detached
 from graph_cdp.store.values import maybe_native
 
 log = logging.getLogger("graph_cdp.jobs")
-MODES = ("full", "incremental")
 STALE_AFTER = timedelta(minutes=10)
 _JSON_STATS = ("refusedByRule", "seconds")
 
@@ -55,8 +56,8 @@ class JobRunner:
         return int(rows[0]["failed"])
 
     async def _create(self, mode: str) -> str:
-        if mode not in MODES:
-            raise InvalidInput(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        if mode not in RESOLUTION_MODES:
+            raise InvalidInput(f"mode must be one of {', '.join(RESOLUTION_MODES)}, got {mode!r}")
         job_id = f"job_{uuid.uuid4().hex[:16]}"
         await self.store.execute("create_job", id=job_id, mode=mode, now=datetime.now(UTC))
         return job_id
@@ -66,7 +67,7 @@ class JobRunner:
             try:
                 runner = run_full if mode == "full" else run_incremental
                 stats: JobStats = await runner(
-                    self.store, self.policy, self.rules, job_id, progress
+                    JobUnits(self.store, self.rules), self.policy, self.rules, job_id, progress
                 )
                 await self.store.execute(
                     "finish_job",

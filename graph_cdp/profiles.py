@@ -24,7 +24,6 @@ from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native, native
 
-MAX_PAGE = 500
 TRAIT_SOURCES_PER_PROFILE = 500
 
 
@@ -37,11 +36,6 @@ class InteractionRequest:
     after: str | None = None
     type: str | None = None
     channel: str | None = None
-
-
-def _check_page(first: int) -> None:
-    if first < 1 or first > MAX_PAGE:
-        raise LimitExceeded(f"first must be between 1 and {MAX_PAGE}, got {first}")
 
 
 def identifier_view(row: dict[str, Any]) -> IdentifierView:
@@ -70,9 +64,14 @@ def _profile(row: dict[str, Any], requested: str | None = None) -> Profile:
 
 
 class ProfileReader:
-    def __init__(self, store: Store, policy: IdentifierPolicy) -> None:
+    def __init__(self, store: Store, policy: IdentifierPolicy, max_page: int) -> None:
         self.store = store
         self.policy = policy
+        self.max_page = max_page  # Settings.max_service_page
+
+    def _check_page(self, first: int) -> None:
+        if first < 1 or first > self.max_page:
+            raise LimitExceeded(f"first must be between 1 and {self.max_page}, got {first}")
 
     async def survivor(self, customer_id: str) -> str | None:
         rows = await self.store.query("resolve_customer", id=customer_id)
@@ -93,7 +92,7 @@ class ProfileReader:
         return _profile(rows[0]) if rows else None
 
     async def page(self, first: int, after: str | None) -> ProfilePage:
-        _check_page(first)
+        self._check_page(first)
         after_id = cursors.decode(after, 1)[0] if after else None
         row = (await self.store.query("get_profile_page", after=after_id, limit=first + 1))[0]
         profiles = [_profile(p) for p in row["profiles"][:first]]
@@ -149,7 +148,7 @@ class ProfileReader:
         """A page of interactions per request, in one query (for data loaders)."""
         params = []
         for index, r in enumerate(requests):
-            _check_page(r.first)
+            self._check_page(r.first)
             after_at, after_id = _interaction_cursor(r.after)
             params.append(
                 {

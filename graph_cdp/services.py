@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from graph_cdp.check import Report, check
 from graph_cdp.config import Settings
 from graph_cdp.domain import (
     Count,
@@ -17,6 +18,7 @@ from graph_cdp.domain import (
     LinkExplanation,
     Profile,
     ProfilePage,
+    RevokeResult,
     TraitValue,
     WeakPoint,
 )
@@ -28,8 +30,6 @@ from graph_cdp.insight import Insight
 from graph_cdp.jobs import JobRunner
 from graph_cdp.profiles import InteractionRequest, ProfileReader
 from graph_cdp.resolution.batch import Progress
-from graph_cdp.resolution.check import Report, check
-from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules, load_rules
 from graph_cdp.store import Store
 
@@ -44,8 +44,8 @@ class CdpService:
         self.limits = EventLimits.from_settings(settings)
         self.rules = rules if rules is not None else load_rules(settings.rules_file)
         self.ingestor = Ingestor(store, self.policy, self.limits, self.rules)
-        self.reader = ProfileReader(store, self.policy)
-        self.insight = Insight(store, self.policy, self.reader)
+        self.reader = ProfileReader(store, self.policy, settings.max_service_page)
+        self.insight = Insight(store, self.policy, self.reader, settings.max_graph_nodes)
         self.jobs = JobRunner(store, self.policy, self.rules)
         self.forgetter = Forgetter(store, self.policy, self.rules)
 
@@ -56,6 +56,10 @@ class CdpService:
     async def close(self) -> None:
         await self.jobs.wait_all()
         await self.store.close()
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable unless Neo4j answers (readiness)."""
+        await self.store.ping()
 
     async def prepare(self) -> None:
         """Apply the schema; mark jobs left running by a dead process as failed."""
@@ -85,7 +89,7 @@ class CdpService:
         """Erase a customer's identifiers, interactions and links; re-resolve the rest."""
         return await self.forgetter.delete_profile(profile_id)
 
-    async def revoke_link(self, a: tuple[str, str], b: tuple[str, str]) -> Outcome:
+    async def revoke_link(self, a: tuple[str, str], b: tuple[str, str]) -> RevokeResult:
         """Keep a link as evidence but never merge through it; re-resolve its unit."""
         return await self.forgetter.revoke_link(a, b)
 
@@ -164,6 +168,12 @@ class CdpService:
     # --- dead letters ---
     async def dead_letters(self, first: int = 100) -> list[DeadLetter]:
         return await self.ingestor.dead_letters(first)
+
+    async def keep_unreadable(
+        self, lines: Sequence[tuple[int, object]], source: str | None = None
+    ) -> list[str]:
+        """Keep input lines that are not a JSON object as dead letters; their ids."""
+        return await self.ingestor.keep_unreadable(lines, source)
 
     async def replay_dead_letters(self) -> IngestResult:
         return await self.ingestor.replay()

@@ -29,45 +29,19 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from graph_cdp.graph_types import Link, Node
 from graph_cdp.resolution.names import agree
-from graph_cdp.resolution.rules import Rules, limit_bucket
+from graph_cdp.resolution.rules import Rules, limit_bucket, refusal_rule
 
-OK = "ok"
 SHARED = "shared_identifier"
 # Kinds a person may hold twice, when the names agree.
 NAMED_OVERLAP = frozenset({"email", "phone"})
-
-
-@dataclass(frozen=True)
-class Node:
-    key: str
-    kind: str
-    value: str
-    first_seen: int  # epoch milliseconds
-    status: str = OK  # "ok" | "blocked" | "hub"
-    names: tuple[str, ...] = ()  # "first|last" names seen with it (see names.py)
-
-
-@dataclass(frozen=True)
-class Link:
-    a: str
-    b: str
-    count: int
-    first_seen: int  # epoch milliseconds
-    revoked: bool = False
-
-    @property
-    def pair(self) -> tuple[str, str]:
-        return (self.a, self.b) if self.a <= self.b else (self.b, self.a)
 
 
 @dataclass
 class Resolution:
     clusters: list[list[str]]
     refused: dict[tuple[str, str], str] = field(default_factory=dict)  # pair -> rule
-
-    def cluster_of(self) -> dict[str, int]:
-        return {key: i for i, members in enumerate(self.clusters) for key in members}
 
 
 class _Sets:
@@ -162,12 +136,9 @@ def resolve(nodes: Mapping[str, Node], links: Sequence[Link], rules: Rules) -> R
     refused: dict[tuple[str, str], str] = {}
     candidates: list[Link] = []
     for link in links:
-        na, nb = nodes[link.a], nodes[link.b]
-        if link.revoked:
-            refused[link.pair] = "revoked"
-        elif na.status != OK or nb.status != OK:
-            bad = [s for s in (na.status, nb.status) if s != OK]
-            refused[link.pair] = "blocked" if "blocked" in bad else bad[0]
+        rule = refusal_rule(link.revoked, (nodes[link.a].status, nodes[link.b].status))
+        if rule is not None:
+            refused[link.pair] = rule
         elif link.a != link.b:
             candidates.append(link)
     candidates.sort(key=lambda link: _order(link, nodes, rules))

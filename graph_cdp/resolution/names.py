@@ -22,7 +22,6 @@ import jellyfish
 from nicknames import NickNamer
 
 SIMILAR = 0.9
-MAX_NAMES = 5
 
 _FIRST = ("firstName", "first_name", "firstname", "givenName", "given_name")
 _LAST = ("lastName", "last_name", "lastname", "familyName", "family_name", "surname")

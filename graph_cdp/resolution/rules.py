@@ -9,13 +9,14 @@ resolution job re-resolves what the change affects.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from graph_cdp.errors import ConfigurationError
+from graph_cdp.graph_types import BLOCKED, HUB, INVALID, OK, REVOKED
 
 # Strongest first: when links compete, links between stronger kinds are applied first.
 DEFAULT_PRIORITY = ("customer_id", "loyalty_id", "email", "phone", "device_id", "cookie_id")
@@ -41,6 +42,31 @@ DEFAULT_HUB_THRESHOLDS: Mapping[str, int] = MappingProxyType(
     }
 )
 DEFAULT_HUB_THRESHOLD = 30
+
+# Which rule names the refusal of a link that several reasons refuse: an operator's
+# revocation first, then the worst status of its ends. The one place this order lives:
+# the Cypher that marks links (merge_links, refuse_links_of_inactive) takes it as
+# ``$precedence``.
+REFUSAL_PRECEDENCE = (REVOKED, BLOCKED, INVALID, HUB)
+
+
+def refusal_rule(revoked: bool, statuses: Iterable[str]) -> str | None:
+    """The rule refusing a link before any merge rule runs; None when both ends may link."""
+    reasons = {s for s in statuses if s != OK}
+    if revoked:
+        reasons.add(REVOKED)
+    for rule in REFUSAL_PRECEDENCE:
+        if rule in reasons:
+            return rule
+    # A status this version does not know still refuses (named by the smallest, for determinism).
+    return min(reasons) if reasons else None
+
+
+def identifier_status(blocked: str | None, degree: int, hub_threshold: int) -> str:
+    """Blocked over hub over ok (update_identifier_status.cypher computes the same in place)."""
+    if blocked is not None:
+        return BLOCKED
+    return HUB if degree > hub_threshold else OK
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph_cdp.resolution.clustering import OK, SHARED, Link, Node, Resolution, resolve
+from graph_cdp.graph_types import OK, Link, Node
+from graph_cdp.resolution.clustering import SHARED, Resolution, resolve
 from graph_cdp.resolution.names import agree
 from graph_cdp.resolution.rules import DEFAULT_LIMITS, Rules, limit_bucket
 
@@ -349,12 +350,6 @@ def test_identifiers_without_links_are_singletons() -> None:
     assert resolve(nodes, [], RULES) == Resolution([[CA], [D1], [EA]], {})
 
 
-def test_cluster_of_indexes_the_clusters() -> None:
-    links = [_link(CA, EA), _link(D1, K1)]
-    result = resolve(_nodes(links, extra=[PA]), links, RULES)
-    assert result.cluster_of() == {K1: 0, D1: 0, CA: 1, EA: 1, PA: 2}
-
-
 PRIORITY_EMAIL_FIRST = ("email", "customer_id", "loyalty_id", "phone", "device_id", "cookie_id")
 
 RULE_CASES = [
@@ -530,7 +525,7 @@ def _screened(ln: Link, nodes: Mapping[str, Node]) -> str | None:
 def test_invariants(graph: Graph, rules: Rules) -> None:
     nodes, links = graph
     result = resolve(nodes, links, rules)
-    where = result.cluster_of()
+    where = {key: i for i, members in enumerate(result.clusters) for key in members}
     by_pair = {ln.pair: ln for ln in links}
 
     # A partition of every identifier, in canonical order.

@@ -232,7 +232,6 @@ def test_all_blocked_identifiers_are_accepted() -> None:
         )
     )
     assert [n.blocked is not None for n in event.identifiers] == [True, True]
-    assert list(event.pairs()) == []
 
 
 def test_identifiers_are_deduplicated_in_first_seen_order() -> None:
@@ -248,24 +247,6 @@ def test_identifiers_are_deduplicated_in_first_seen_order() -> None:
         )
     )
     assert event.identifier_keys == ("cookie_id:c-2", "email:jane@shop.io", "customer_id:1234")
-
-
-def test_pairs_skip_blocked_identifiers() -> None:
-    event = _validate(
-        _raw(
-            identifiers=[
-                {"kind": "email", "value": "jane@shop.io"},
-                {"kind": "phone", "value": "415 867 5309"},
-                {"kind": "email", "value": "noreply@shop.io"},
-                {"kind": "cookie_id", "value": "c-1"},
-            ]
-        )
-    )
-    assert list(event.pairs()) == [
-        ("cookie_id:c-1", "email:jane@shop.io"),
-        ("cookie_id:c-1", "phone:+14158675309"),
-        ("email:jane@shop.io", "phone:+14158675309"),
-    ]
 
 
 def _derived(**changes: object) -> str:

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -18,15 +18,15 @@ from graph_cdp.store import Store
 LIMIT = 50
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
-    identifiers_without_one_customer: list[str] = field(default_factory=list)
-    disconnected_customers: list[str] = field(default_factory=list)
-    links_across_customers: list[tuple[str, str]] = field(default_factory=list)
-    empty_customers: list[str] = field(default_factory=list)
-    broken_merge_history: list[str] = field(default_factory=list)
-    customers_checked: int = 0
-    identifiers_checked: int = 0
+    identifiers_without_one_customer: list[str]
+    disconnected_customers: list[str]
+    links_across_customers: list[tuple[str, str]]
+    empty_customers: list[str]
+    broken_merge_history: list[str]
+    customers_checked: int
+    identifiers_checked: int
 
     @property
     def ok(self) -> bool:
@@ -63,13 +63,9 @@ class Report:
 
 
 async def check(store: Store) -> Report:
-    report = Report()
-    rows = await store.query("check_identifier_customers", limit=LIMIT)
-    report.identifiers_without_one_customer = [r["key"] for r in rows]
-    rows = await store.query("check_empty_customers", limit=LIMIT)
-    report.empty_customers = [r["id"] for r in rows]
-    rows = await store.query("check_merge_cycles", limit=LIMIT)
-    report.broken_merge_history = [r["id"] for r in rows]
+    without_one = [r["key"] for r in await store.query("check_identifier_customers", limit=LIMIT)]
+    empty = [r["id"] for r in await store.query("check_empty_customers", limit=LIMIT)]
+    broken = [r["id"] for r in await store.query("check_merge_cycles", limit=LIMIT)]
 
     customer_of: dict[str, str] = {}
     graphs: dict[str, nx.Graph] = {}
@@ -78,15 +74,21 @@ async def check(store: Store) -> Report:
         customer_of[r["key"]] = r["customer"]
         graphs.setdefault(r["customer"], nx.Graph()).add_node(r["key"])
         links.extend((r["key"], other) for other in r["active"])
+    across: list[tuple[str, str]] = []
     for a, b in links:
         ca, cb = customer_of.get(a), customer_of.get(b)
         if ca is not None and ca == cb:
             graphs[ca].add_edge(a, b)
-        elif len(report.links_across_customers) < LIMIT:
-            report.links_across_customers.append((a, b))
-    report.disconnected_customers = sorted(c for c, g in graphs.items() if not nx.is_connected(g))[
-        :LIMIT
-    ]
-    report.customers_checked = len(graphs)
-    report.identifiers_checked = len(customer_of)
-    return report
+        elif len(across) < LIMIT:
+            across.append((a, b))
+    return Report(
+        identifiers_without_one_customer=without_one,
+        disconnected_customers=sorted(c for c, g in graphs.items() if not nx.is_connected(g))[
+            :LIMIT
+        ],
+        links_across_customers=across,
+        empty_customers=empty,
+        broken_merge_history=broken,
+        customers_checked=len(graphs),
+        identifiers_checked=len(customer_of),
+    )
