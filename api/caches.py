@@ -54,7 +54,8 @@ class TextValidationCache(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         ec = self.execution_context
         rules = tuple(ec.validation_rules)
-        if ec.query is None or ec.graphql_document is None:
+        # pre_execution_errors already set (OneOperation): strawberry skips validation.
+        if ec.query is None or ec.graphql_document is None or ec.pre_execution_errors:
             yield
             return
         key = (ec.query, rules)

@@ -19,7 +19,6 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
 )
 from strawberry.types.execution import ExecutionContext
@@ -29,8 +28,10 @@ from api.auth import NOBODY, Scope
 from api.caches import TextValidationCache
 from api.context import Context, Info
 from api.cost import CostLimit, KeyBudgets
-from api.errors import LIMIT_EXCEEDED, QUERY_TOO_DEEP, ErrorCodes, Forbidden, coded_rule
+from api.errors import LIMIT_EXCEEDED, ErrorCodes, Forbidden, coded_rule
+from api.feed import FeedMutation, FeedQuery, Subscription
 from api.inputs import EventInput, IdentifierInput, check_batch
+from api.limits import NoIntrospection, OneOperation, depth_rule
 from api.pagination import check_count, paginate
 from api.profile import DEFAULT_PAGE, Profile, ProfileConnection
 from api.types import (
@@ -54,7 +55,7 @@ MAX_TOKENS = 20_000
 
 
 @strawberry.type
-class Query:
+class Query(FeedQuery):
     @field("A profile by id; an id merged away finds the survivor.")
     async def profile(self, info: Info, id: strawberry.ID) -> Profile | None:
         found = await info.context.service.profile(str(id))
@@ -104,7 +105,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(FeedMutation):
     @mutation("Store events; idempotent by messageId.")
     async def ingest_events(
         self, info: Info, events: list[EventInput], source: str | None = None
@@ -178,7 +179,7 @@ class Guard(SchemaExtension):
         try:
             (context.principal if context else NOBODY).require(needed)  # fail closed
         except Forbidden as exc:
-            if context:
+            if context and context.response is not None:  # None over WebSocket
                 context.response.status_code = 403
             ec.result = GraphQLExecutionResult(
                 data=None, errors=[GraphQLError(exc.message, original_error=exc)]
@@ -200,15 +201,18 @@ class ApiSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> ApiSchema:
-    depth = QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules[0]
     aliases = MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules[0]
-    limits = [coded_rule(depth, QUERY_TOO_DEEP), coded_rule(aliases, LIMIT_EXCEEDED)]
+    limits = [depth_rule(settings.max_query_depth), coded_rule(aliases, LIMIT_EXCEEDED)]
+    if not settings.introspection:
+        limits.append(NoIntrospection)
     budgets = KeyBudgets(settings.key_cost_per_minute)
     return ApiSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             ErrorCodes,
+            OneOperation,
             Guard,
             functools.partial(CostLimit, budget=settings.max_query_cost, keys=budgets),
             functools.partial(AddValidationRules, limits),

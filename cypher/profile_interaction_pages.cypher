@@ -16,5 +16,5 @@ CALL (r) {
                            OR (e.at = r.afterAt AND e.id < r.afterId)][..r.limit] AS page
 }
 RETURN r.index AS index, total,
-       [e IN page | e {.id, .type, .channel, .source, .properties, .traits, .identifierKeys,
+       [e IN page | e {.id, .type, .channel, .source, .properties, .traits, .identifierKeys, .context,
                         at: e.at.epochSeconds * 1000000 + e.at.microsecond}] AS items

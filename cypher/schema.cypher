@@ -3,6 +3,7 @@ CREATE CONSTRAINT identifier_key IF NOT EXISTS FOR (i:Identifier) REQUIRE i.key 
 CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (e:Interaction) REQUIRE e.id IS UNIQUE;
 CREATE CONSTRAINT customer_id IF NOT EXISTS FOR (c:Customer) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT resolution_job_id IF NOT EXISTS FOR (j:ResolutionJob) REQUIRE j.id IS UNIQUE;
+CREATE CONSTRAINT account_id IF NOT EXISTS FOR (a:Account) REQUIRE a.id IS UNIQUE;
 CREATE CONSTRAINT dead_letter_id IF NOT EXISTS FOR (d:DeadLetter) REQUIRE d.id IS UNIQUE;
 CREATE INDEX identifier_kind IF NOT EXISTS FOR (i:Identifier) ON (i.kind);
 CREATE INDEX identifier_value IF NOT EXISTS FOR (i:Identifier) ON (i.value);
@@ -14,3 +15,8 @@ CREATE INDEX job_started IF NOT EXISTS FOR (j:ResolutionJob) ON (j.startedAt);
 CREATE INDEX dead_letter_at IF NOT EXISTS FOR (d:DeadLetter) ON (d.at);
 CREATE INDEX linked_active IF NOT EXISTS FOR ()-[l:LINKED]-() ON (l.active);
 CREATE INDEX linked_rule IF NOT EXISTS FOR ()-[l:LINKED]-() ON (l.rule);
+CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQUE;
+CREATE CONSTRAINT change_sequence_id IF NOT EXISTS FOR (s:ChangeSequence) REQUIRE s.id IS UNIQUE;
+CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE;
+CREATE CONSTRAINT webhook_delivery_id IF NOT EXISTS FOR (d:WebhookDelivery) REQUIRE d.id IS UNIQUE;
+CREATE INDEX webhook_delivery_webhook IF NOT EXISTS FOR (d:WebhookDelivery) ON (d.webhookId, d.at);

@@ -5,67 +5,84 @@
   joins two customers (that would be a missed merge);
 - no current customer is empty;
 - MERGED_INTO has no cycle and each merged customer points to one survivor.
+
+Each broken invariant is reported with its true count and up to ``examples`` of the
+offending identifiers, customers or links.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
 from graph_cdp.store import Store
 
-LIMIT = 50
+EXAMPLES = 10
 
 
-@dataclass(frozen=True)
+@dataclass
+class Finding:
+    """How many break one invariant, and a few of them."""
+
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Report:
-    identifiers_without_one_customer: list[str]
-    disconnected_customers: list[str]
-    links_across_customers: list[tuple[str, str]]
-    empty_customers: list[str]
-    broken_merge_history: list[str]
-    customers_checked: int
-    identifiers_checked: int
+    identifiers_without_one_customer: Finding = field(default_factory=Finding)
+    disconnected_customers: Finding = field(default_factory=Finding)
+    links_across_customers: Finding = field(default_factory=Finding)
+    empty_customers: Finding = field(default_factory=Finding)
+    broken_merge_history: Finding = field(default_factory=Finding)
+    identifiers_checked: int = 0  # every identifier in the graph
+    identifiers_in_customers: int = 0  # those whose customer's connectivity was checked
+    customers_checked: int = 0
 
-    @property
-    def ok(self) -> bool:
-        return not (
-            self.identifiers_without_one_customer
-            or self.disconnected_customers
-            or self.links_across_customers
-            or self.empty_customers
-            or self.broken_merge_history
-        )
-
-    def lines(self) -> list[str]:
-        problems = {
+    def findings(self) -> dict[str, Finding]:
+        return {
             "identifiers without exactly one current customer": (
                 self.identifiers_without_one_customer
             ),
             "customers not connected by their active links": self.disconnected_customers,
-            "active links joining two customers": [
-                f"{a} -- {b}" for a, b in self.links_across_customers
-            ],
+            "active links joining two customers": self.links_across_customers,
             "empty customers": self.empty_customers,
             "customers with a broken MERGED_INTO history": self.broken_merge_history,
         }
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.count for f in self.findings().values())
+
+    def lines(self) -> list[str]:
         out = [
-            f"checked {self.identifiers_checked} identifiers in {self.customers_checked} customers"
+            f"checked {self.identifiers_checked} identifiers "
+            f"({self.identifiers_in_customers} in {self.customers_checked} customers)"
         ]
-        for title, items in problems.items():
-            if items:
-                shown = ", ".join(items[:10]) + (" ..." if len(items) > 10 else "")
-                out.append(f"FAIL {title} ({len(items)}): {shown}")
+        for title, finding in self.findings().items():
+            if finding.count:
+                more = " ..." if finding.count > len(finding.examples) else ""
+                shown = ", ".join(finding.examples) + more
+                out.append(f"FAIL {title} ({finding.count}): {shown}")
         if self.ok:
             out.append("OK: all invariants hold")
         return out
 
 
-async def check(store: Store) -> Report:
-    without_one = [r["key"] for r in await store.query("check_identifier_customers", limit=LIMIT)]
-    empty = [r["id"] for r in await store.query("check_empty_customers", limit=LIMIT)]
-    broken = [r["id"] for r in await store.query("check_merge_cycles", limit=LIMIT)]
+async def _finding(store: Store, name: str, examples: int) -> Finding:
+    row = (await store.query(name, limit=examples))[0]
+    return Finding(int(row["total"]), list(row["examples"]))
+
+
+async def check(store: Store, examples: int = EXAMPLES) -> Report:
+    report = Report()
+    report.identifiers_without_one_customer = await _finding(
+        store, "check_identifier_customers", examples
+    )
+    report.empty_customers = await _finding(store, "check_empty_customers", examples)
+    report.broken_merge_history = await _finding(store, "check_merge_cycles", examples)
+    report.identifiers_checked = int((await store.query("count_identifiers"))[0]["total"])
 
     customer_of: dict[str, str] = {}
     graphs: dict[str, nx.Graph] = {}
@@ -74,21 +91,17 @@ async def check(store: Store) -> Report:
         customer_of[r["key"]] = r["customer"]
         graphs.setdefault(r["customer"], nx.Graph()).add_node(r["key"])
         links.extend((r["key"], other) for other in r["active"])
-    across: list[tuple[str, str]] = []
+    across = report.links_across_customers
     for a, b in links:
         ca, cb = customer_of.get(a), customer_of.get(b)
         if ca is not None and ca == cb:
             graphs[ca].add_edge(a, b)
-        elif len(across) < LIMIT:
-            across.append((a, b))
-    return Report(
-        identifiers_without_one_customer=without_one,
-        disconnected_customers=sorted(c for c, g in graphs.items() if not nx.is_connected(g))[
-            :LIMIT
-        ],
-        links_across_customers=across,
-        empty_customers=empty,
-        broken_merge_history=broken,
-        customers_checked=len(graphs),
-        identifiers_checked=len(customer_of),
-    )
+        else:
+            across.count += 1
+            if len(across.examples) < examples:
+                across.examples.append(f"{a} -- {b}")
+    disconnected = sorted(c for c, g in graphs.items() if not nx.is_connected(g))
+    report.disconnected_customers = Finding(len(disconnected), disconnected[:examples])
+    report.customers_checked = len(graphs)
+    report.identifiers_in_customers = len(customer_of)
+    return report

@@ -11,10 +11,12 @@ from neo4j import AsyncManagedTransaction
 from graph_cdp.domain import DeleteResult, RevokeResult
 from graph_cdp.errors import IdentifierNotFound, ProfileNotFound
 from graph_cdp.identifiers import IdentifierPolicy
+from graph_cdp.resolution.change_log import deleted_record
 from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.resolve_units import refresh_statuses, resolve_seeds
 from graph_cdp.store import Store, run
+from graph_cdp.store.changes import append_changes, change_log_on
 from graph_cdp.store.statuses import read_status_inputs
 
 
@@ -43,6 +45,10 @@ class Forgetter:
         now = datetime.now(UTC)
 
         async def work(tx: AsyncManagedTransaction) -> DeleteResult:
+            if change_log_on.get():  # what goes, told to everyone downstream (hashes only)
+                for s in await run(tx, "erasure_subjects", id=survivor):
+                    rows = [deleted_record(survivor, s["merged"], s["keys"]).row()]
+                    await append_changes(tx, rows, cause="forget", job_id=None, now=now)
             result = await run(tx, "forget_customer", id=survivor)
             if not result:
                 raise ProfileNotFound(f"no profile with id {customer_id!r}", id=customer_id)

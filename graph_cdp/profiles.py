@@ -19,7 +19,7 @@ from graph_cdp.domain import (
     ProfilePage,
     TraitValue,
 )
-from graph_cdp.errors import InvalidInput, LimitExceeded
+from graph_cdp.errors import InvalidCursor, LimitExceeded
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native, native
@@ -94,6 +94,8 @@ class ProfileReader:
     async def page(self, first: int, after: str | None) -> ProfilePage:
         self._check_page(first)
         after_id = cursors.decode(after, 1)[0] if after else None
+        if after_id is not None and not isinstance(after_id, str):
+            raise InvalidCursor("malformed cursor: not a customer id")
         row = (await self.store.query("get_profile_page", after=after_id, limit=first + 1))[0]
         profiles = [_profile(p) for p in row["profiles"][:first]]
         return ProfilePage(
@@ -170,10 +172,12 @@ def _interaction_cursor(after: str | None) -> tuple[datetime | None, str | None]
     if not after:
         return None, None
     at_text, after_id = cursors.decode(after, 2)
+    if not isinstance(after_id, str):
+        raise InvalidCursor("malformed cursor: not a time and an id")
     try:
         return datetime.fromisoformat(str(at_text)), after_id
-    except ValueError as exc:
-        raise InvalidInput(f"malformed cursor {after!r}") from exc
+    except ValueError:
+        raise InvalidCursor("malformed cursor: not a time and an id") from None
 
 
 def _interaction_page(row: dict[str, Any] | None, first: int) -> InteractionPage:
@@ -188,6 +192,7 @@ def _interaction_page(row: dict[str, Any] | None, first: int) -> InteractionPage
             properties=json.loads(e["properties"] or "{}"),
             traits=json.loads(e["traits"] or "{}"),
             identifiers=tuple(e["identifierKeys"] or ()),
+            context=json.loads(e.get("context") or "{}"),
         )
         for e in rows[:first]
     ]

@@ -10,7 +10,7 @@ interface it is written against (``resolution.batch.JobStore``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from neo4j import AsyncManagedTransaction
@@ -23,9 +23,11 @@ from graph_cdp.graph_types import (
     StoredIdentifier,
     StoredLink,
 )
+from graph_cdp.resolution.change_log import cause_of, plan_records
 from graph_cdp.resolution.incremental import Outcome, new_customer_id, resolve_unit
 from graph_cdp.resolution.rules import REFUSAL_PRECEDENCE, Rules
 from graph_cdp.store import Store, run
+from graph_cdp.store.changes import append_changes, change_log_on
 from graph_cdp.store.records import identifier_ref, stored_identifier, stored_links
 from graph_cdp.store.statuses import refuse_links_of_inactive, update_statuses
 from graph_cdp.store.units import load_links, walk_locked, write_changes
@@ -58,14 +60,26 @@ async def resolve_seeds(
     reason: str,
     job_id: str | None = None,
     new_id: Callable[[], str] = new_customer_id,
+    traits: Mapping[str, Sequence[str]] | None = None,
 ) -> Outcome:
-    """Lock the units of ``seeds``, resolve them from scratch, write what changed."""
+    """Lock the units of ``seeds``, resolve them from scratch, write what changed and
+    its change records (``traits``: identifier key -> trait names written with it)."""
     unit = await walk_locked(tx, seeds, now)
     if not unit.nodes:
         return Outcome()
     await load_links(tx, unit)
     changes, outcome = resolve_unit(unit, rules, new_id)
     await write_changes(tx, changes, now=now, reason=reason, job_id=job_id)
+    if change_log_on.get():
+        records = plan_records(
+            current=unit.current,
+            assign=changes.assign,
+            created=changes.created,
+            merges=changes.merges,
+            traits=traits,
+        )
+        rows = [r.row() for r in records]
+        await append_changes(tx, rows, cause=cause_of(reason), job_id=job_id, now=now)
     return outcome
 
 

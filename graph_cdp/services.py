@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
-from graph_cdp.check import Report, check
+from graph_cdp.check import EXAMPLES, Report, check
 from graph_cdp.config import Settings
 from graph_cdp.domain import (
     Count,
@@ -23,6 +24,8 @@ from graph_cdp.domain import (
     WeakPoint,
 )
 from graph_cdp.events import EventLimits
+from graph_cdp.feed.log import ChangeLog, ChangePage
+from graph_cdp.feed.webhooks import Webhooks
 from graph_cdp.forget import Forgetter
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.ingestion import Ingestor
@@ -46,8 +49,16 @@ class CdpService:
         self.ingestor = Ingestor(store, self.policy, self.limits, self.rules)
         self.reader = ProfileReader(store, self.policy, settings.max_service_page)
         self.insight = Insight(store, self.policy, self.reader, settings.max_graph_nodes)
-        self.jobs = JobRunner(store, self.policy, self.rules)
+        self.jobs = JobRunner(
+            store,
+            self.policy,
+            self.rules,
+            heartbeat=timedelta(seconds=settings.job_heartbeat_seconds),
+            stale_after=timedelta(seconds=settings.job_stale_after_seconds),
+        )
         self.forgetter = Forgetter(store, self.policy, self.rules)
+        self.changes = ChangeLog(store, settings.feed_poll_seconds)
+        self.webhooks = Webhooks(store, self.changes)
 
     @classmethod
     def open(cls, settings: Settings) -> CdpService:
@@ -73,11 +84,15 @@ class CdpService:
         *,
         source: str | None = None,
         resolve: bool = True,
+        max_event_bytes: int | None = None,
     ) -> IngestResult:
         """Validate, store once by messageId, link and resolve; rejects go to dead letters.
 
-        ``resolve=False`` defers resolution to a full job (bulk backfills)."""
-        return await self.ingestor.ingest(events, source=source, resolve=resolve)
+        ``resolve=False`` defers resolution to a full job (bulk backfills);
+        ``max_event_bytes`` lowers the event size limit (Segment's 32 KB per call)."""
+        return await self.ingestor.ingest(
+            events, source=source, resolve=resolve, max_event_bytes=max_event_bytes
+        )
 
     async def push_identifiers(
         self, identifiers: Sequence[Mapping[str, Any]], *, source: str | None = None
@@ -161,9 +176,16 @@ class CdpService:
     async def resolution_job(self, job_id: str) -> JobView | None:
         return await self.jobs.get(job_id)
 
-    async def check(self) -> Report:
-        """Verify the invariants of the resolved graph."""
-        return await check(self.store)
+    async def check(self, examples: int = EXAMPLES) -> Report:
+        """Verify the invariants of the resolved graph: true counts, a few examples of each."""
+        return await check(self.store, examples)
+
+    # --- activation (the change log; webhooks are self.webhooks) ---
+    async def change_page(
+        self, after: str | None, first: int, types: Sequence[str] | None = None
+    ) -> ChangePage:
+        """Changes after a cursor, in commit order; see docs/activation.md."""
+        return await self.changes.page(after, first, types)
 
     # --- dead letters ---
     async def dead_letters(self, first: int = 100) -> list[DeadLetter]:

@@ -19,6 +19,7 @@ from graph_cdp.events import Event
 from graph_cdp.graph_types import StatusInput
 from graph_cdp.identifiers import NormalizedIdentifier
 from graph_cdp.store.driver import run
+from graph_cdp.store.kept import write_kept
 
 CO_OCCURRENCE = "co_occurrence"
 EXPLICIT = "explicit"
@@ -117,6 +118,8 @@ async def write_events(
             "properties": json.dumps(e.properties, sort_keys=True),
             "traits": json.dumps(e.traits, sort_keys=True),
             "keys": list(e.identifier_keys),
+            "invalidKeys": [v.key for v in e.invalid],
+            "context": json.dumps(e.context, sort_keys=True),
         }
         for e in events
     ]
@@ -139,6 +142,7 @@ async def write_events(
     await run(tx, "merge_identifiers", rows=identifiers)
     observed = [{"id": e.message_id, "keys": list(e.identifier_keys)} for e, _ in fresh]
     await run(tx, "create_observed", rows=observed)
+    await write_kept(tx, [e for e, _ in fresh])
     if links:
         await run(tx, "merge_links", rows=links, now=now, precedence=list(precedence))
     written.touched = _touched(identifiers)

@@ -20,7 +20,7 @@ from graph_cdp.resolution.rules import REFUSAL_PRECEDENCE, identifier_status, re
         (True, (BLOCKED, HUB), REVOKED),
         (False, (INVALID, HUB), INVALID),
         (False, (HUB, INVALID), INVALID),
-        (False, (BLOCKED, INVALID), BLOCKED),
+        (False, (BLOCKED, INVALID), INVALID),
         (False, ("quarantined", OK), "quarantined"),  # unknown statuses still refuse
         (False, (HUB, "quarantined"), HUB),
     ],
