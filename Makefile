@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install neo4j neo4j-stop demo test test-tools test-neo4j test-neo4j-stop unit lint format bench screenshots serve schema-export clean
+.PHONY: install neo4j neo4j-stop demo test test-tools test-neo4j test-neo4j-stop unit lint format bench profile screenshots serve schema-export clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -58,6 +58,12 @@ BENCH_ENV := NEO4J_URI=bolt://127.0.0.1:7690 GRAPH_CDP_NEO4J_HTTP_PORT=7477 GRAP
 bench: $(STAMP)
 	$(BENCH_ENV) $(BIN)/graph-cdp neo4j start
 	$(BENCH_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
+	$(BENCH_ENV) $(BIN)/graph-cdp neo4j stop
+
+# Where a read's time goes (cProfile, stdlib): bench/reports/profile.md. Same server as bench.
+profile: $(STAMP)
+	$(BENCH_ENV) $(BIN)/graph-cdp neo4j start
+	$(BENCH_ENV) $(BIN)/python -m bench.profile $(PROFILE_ARGS)
 	$(BENCH_ENV) $(BIN)/graph-cdp neo4j stop
 
 serve: neo4j

@@ -33,6 +33,7 @@ from api.readiness import Readiness
 from api.schema import build_schema
 from api.segment import PATHS as SEGMENT_PATHS
 from api.segment import WriteKeys, segment_routes
+from api.timeouts import within_limit
 from graph_cdp.config import Settings
 from graph_cdp.errors import StoreUnavailable
 from graph_cdp.feed.delivery import run_worker
@@ -102,6 +103,7 @@ class GraphQLView(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        caller = ""
         if request.method != "GET" or "query" in request.query_params:  # not the GraphiQL page
             record = record_of(scope)
             try:
@@ -112,10 +114,11 @@ class GraphQLView(GraphQL[Context, None]):
                 body = error_body(exc.message, exc.code)
                 await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
                 return
-            record.key = principal.name
+            record.key = caller = principal.name
             scope[_PRINCIPAL_KEY] = principal
         try:
-            response = await self.run(request)
+            limit = self.runtime.settings.request_timeout
+            response = await within_limit(scope, caller, limit, self.run(request))
         except HTTPException as exc:  # not GraphQL at all: still JSON, still a code
             code = getattr(exc, "code", None) or _HTTP_CODES.get(exc.status_code, "BAD_REQUEST")
             record_of(scope).error_codes.append(code)

@@ -13,6 +13,7 @@ from api.metrics import Metrics
 from api.middleware import RequestRecord
 from graph_cdp import domain
 from graph_cdp.config import Settings
+from graph_cdp.profiles import InteractionRequest
 from graph_cdp.services import CdpService
 
 CountPair = tuple[list[domain.Count], list[domain.Count]]
@@ -28,6 +29,9 @@ class Loaders:
         self.counts: DataLoader[str, CountPair] = DataLoader(load_fn=service.counts_for)
         self.weak_points: DataLoader[str, list[domain.WeakPoint]] = DataLoader(
             load_fn=service.weak_points_for
+        )
+        self.interactions: DataLoader[InteractionRequest, domain.InteractionPage] = DataLoader(
+            load_fn=service.interaction_pages
         )
 
 

@@ -20,6 +20,7 @@ from api.types import (
     field,
 )
 from graph_cdp import domain
+from graph_cdp.profiles import InteractionRequest
 
 DEFAULT_PAGE = 20
 
@@ -102,9 +103,8 @@ class Profile:
         channel: str | None = None,
     ) -> InteractionConnection:
         async def fetch(n: int, cursor: str | None) -> domain.InteractionPage:
-            return await info.context.service.interactions(
-                self.id, first=n, after=cursor, type=type, channel=channel
-            )
+            request = InteractionRequest(str(self.id), n, cursor, type, channel)
+            return await info.context.loaders.interactions.load(request)
 
         page = await paginate(fetch, first, after, info.context.settings.max_page_size)
         return InteractionConnection.from_slice(page)

@@ -18,13 +18,16 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     SchemaExtension,
 )
 from strawberry.types.execution import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from api.auth import NOBODY, Scope
+from api.caches import TextValidationCache
 from api.context import Context, Info
+from api.cost import CostLimit, KeyBudgets
 from api.errors import LIMIT_EXCEEDED, ErrorCodes, Forbidden, coded_rule
 from api.feed import FeedMutation, FeedQuery, Subscription
 from api.inputs import EventInput, IdentifierInput, check_batch
@@ -204,6 +207,7 @@ def build_schema(settings: Settings) -> ApiSchema:
     limits = [depth_rule(settings.max_query_depth), coded_rule(aliases, LIMIT_EXCEEDED)]
     if not settings.introspection:
         limits.append(NoIntrospection)
+    budgets = KeyBudgets(settings.key_cost_per_minute)
     return ApiSchema(
         query=Query,
         mutation=Mutation,
@@ -212,7 +216,11 @@ def build_schema(settings: Settings) -> ApiSchema:
             ErrorCodes,
             OneOperation,
             Guard,
+            functools.partial(CostLimit, budget=settings.max_query_cost, keys=budgets),
             functools.partial(AddValidationRules, limits),
             functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+            # Clients send the same few documents again and again: parse and validate once.
+            functools.partial(ParserCache, maxsize=512),
+            TextValidationCache,
         ],
     )

@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import uvicorn
+from starlette.applications import Starlette
 
 from api.app import create_app
 from api.logs import configure_logging
 from graph_cdp.config import Settings, load_settings
 
 
+def app_from_environment() -> Starlette:
+    """The app of one worker process (``GRAPH_CDP_WORKERS`` > 1): settings from the environment."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)
+
+
 def serve(settings: Settings) -> None:
-    """Run the API on settings.host:settings.port until interrupted (JSON logs on stderr)."""
+    """Run the API on settings.host:settings.port until interrupted (JSON logs on stderr).
+
+    With ``settings.workers`` above 1, uvicorn runs that many processes on one socket;
+    each reads its settings from the environment and holds its own driver pool, shares,
+    and key budgets (so a key's budget is per worker)."""
     app = create_app(settings)  # refuses bad keys, or no keys off loopback, before binding
     configure_logging(settings.log_level)
+    target: Starlette | str = app
+    if settings.workers > 1:
+        target = "api.serve:app_from_environment"
     uvicorn.run(
-        app,
+        target,
+        factory=settings.workers > 1,
+        workers=settings.workers if settings.workers > 1 else None,
         host=settings.host,
         port=settings.port,
         log_config=None,

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -65,6 +66,14 @@ PROFILE_FULL = """query($value: String!) { profileByIdentifier(kind: "email", va
 PROFILES_PAGE = """{ profiles(first: 50) { totalCount edges { node {
   id traits { name value } countsByType { key count } } } } }"""
 INGEST = """mutation($events: [EventInput!]!) { ingestEvents(events: $events) { accepted } }"""
+SMALL = "{ profiles(first: 1) { totalCount } }"
+# The issue's heavy query: refused by its cost (about a million) before it runs.
+_HEAVY_ONE = """profiles(first: 100) { edges { node { id identifiers { kind value }
+  weakPoints { a b } interactions(first: 100) { edges { node { id at } } } } } }"""
+HEAVY = "{ " + " ".join(f"a{i}: {_HEAVY_ONE}" for i in range(50)) + " }"
+# The heaviest read of that shape that the default budget lets run (cost 4,401).
+HEAVY_ALLOWED = """{ profiles(first: 100) { edges { node { id identifiers { kind value }
+  weakPoints { a b } interactions(first: 20) { edges { node { id at } } } } } } }"""
 
 RAW_PROFILE = "raw driver: profile by identifier"
 RAW_GRAPH = "raw driver: identity graph"
@@ -276,6 +285,12 @@ async def bench_api_latency(
     settings = settings.model_copy(update={"host": "127.0.0.1", "port": _free_port()})
     if settings.api_keys and not key:
         raise SystemExit("GRAPH_CDP_API_KEYS is set: pass --key <a read+write secret>")
+    # The starvation check needs a second client with a key of its own (shares are per key).
+    second_key = key
+    if not settings.api_keys:
+        key, second_key = secrets.token_hex(16), secrets.token_hex(16)
+        api_keys = f"bench:{key}:read+write;second:{second_key}:read+write"
+        settings = settings.model_copy(update={"api_keys": api_keys})
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     warmup = min(requests, 4 * concurrency)
     emails = [f"{prefix}-{i}@bench.graph-cdp.dev" for i in range(profiles)]
@@ -379,6 +394,11 @@ async def bench_api_latency(
                     await measure(name, call, count, concurrency, warmup)
                     for name, call, count in plan
                 ]
+                second_headers = {"Authorization": f"Bearer {second_key}"} if second_key else {}
+                async with httpx.AsyncClient(
+                    base_url=url, headers=second_headers, limits=limits, timeout=120
+                ) as second:
+                    starvation = await starvation_check(client, second, requests // 2 or 1)
         version = str((await raw_driver.get_server_info()).agent)
     finally:
         await service.close()
@@ -393,7 +413,56 @@ async def bench_api_latency(
         "neo4j_version": version,
         "results": [asdict(r) for r in results],
         "ratios": [asdict(compare(by_name[m], by_name[b])) for m, b in PAIRS],
+        "starvation": starvation,
     }
+
+
+SMALL_CLIENTS = 4
+HEAVY_CLIENTS = 4
+
+
+async def starvation_check(
+    first: httpx.AsyncClient, second: httpx.AsyncClient, requests: int
+) -> dict[str, Any]:
+    """The second client's small queries, alone and while the first sends heavy ones.
+
+    The first client (its own key) loops ``HEAVY_CLIENTS`` concurrent heavy queries until
+    the second has sent ``requests`` small ones from ``SMALL_CLIENTS`` workers; the
+    second's p99 is compared with its p99 unloaded. Every answer's error codes count."""
+
+    async def small(i: int) -> None:
+        response = await second.post("/graphql", json={"query": SMALL})
+        body = response.json()
+        if response.status_code != 200 or body.get("errors"):
+            raise RuntimeError(f"HTTP {response.status_code}: {body.get('errors')}")
+
+    alone = await measure("small query, unloaded", small, requests, SMALL_CLIENTS, SMALL_CLIENTS)
+    out: dict[str, Any] = {"unloaded": asdict(alone), "loaded": {}}
+    for label, document in (
+        ("heavy query (over budget)", HEAVY),
+        ("heaviest allowed", HEAVY_ALLOWED),
+    ):
+        codes: dict[str, int] = {}
+        done = asyncio.Event()
+
+        async def heavy(
+            document: str = document, codes: dict[str, int] = codes, done: asyncio.Event = done
+        ) -> None:
+            while not done.is_set():
+                response = await first.post("/graphql", json={"query": document})
+                errors = response.json().get("errors") or []
+                code = errors[0].get("extensions", {}).get("code") if errors else "ok"
+                codes[str(code)] = codes.get(str(code), 0) + 1
+
+        load = [asyncio.create_task(heavy()) for _ in range(HEAVY_CLIENTS)]
+        try:
+            loaded = await measure(f"small query, while {label}", small, requests, SMALL_CLIENTS)
+        finally:
+            done.set()
+            await asyncio.gather(*load)
+        p99 = round(loaded.p99_ms / alone.p99_ms, 2) if alone.p99_ms else None
+        out["loaded"][label] = {"small": asdict(loaded), "p99_vs_unloaded": p99, "heavy": codes}
+    return out
 
 
 def _x(value: float | None) -> str:
@@ -444,10 +513,38 @@ def api_latency_lines(report: dict[str, Any]) -> list[str]:
             f"| {r['name']} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p95_ms']:.1f} "
             f"| {r['p99_ms']:.1f} | {r['max_ms']:.1f} | {r['per_second']:.1f} | {r['errors']} |"
         )
+    lines += starvation_lines(report["starvation"])
     failed = [r for r in report["results"] if r["first_error"]]
     if failed:
         lines += ["", "First error of each operation that had errors:", ""]
         lines += [f"- {r['name']}: `{r['first_error']}`" for r in failed]
+    return lines
+
+
+def starvation_lines(s: dict[str, Any]) -> list[str]:
+    alone = s["unloaded"]
+    lines = [
+        "",
+        "## No request starves the others",
+        "",
+        f"A second client (its own key, {SMALL_CLIENTS} workers) sends "
+        f"`{SMALL}` alone, then while a first client loops {HEAVY_CLIENTS} concurrent "
+        "heavy queries: the issue's 50 aliases of `profiles(first: 100)` with "
+        "`interactions(first: 100)` (over the cost budget), and the heaviest read of that "
+        "shape the budget allows (`interactions(first: 20)`, cost 4,401).",
+        "",
+        "| second client's small query | p50 ms | p99 ms | errors | p99 / unloaded p99 "
+        "| first client's answers |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+        f"| unloaded | {alone['p50_ms']:.1f} | {alone['p99_ms']:.1f} | {alone['errors']} | 1 | |",
+    ]
+    for label, r in s["loaded"].items():
+        small = r["small"]
+        codes = ", ".join(f"{k} {v}" for k, v in sorted(r["heavy"].items()))
+        lines.append(
+            f"| while {label} | {small['p50_ms']:.1f} | {small['p99_ms']:.1f} | "
+            f"{small['errors']} | {_x(r['p99_vs_unloaded'])} | {codes} |"
+        )
     return lines
 
 

@@ -1,4 +1,5 @@
 // Interactions carrying traits for each customer, newest first (the caller keeps the first value).
+// Times are microseconds since the epoch (UTC): far cheaper to decode than temporal values.
 UNWIND $ids AS id
 MATCH (c:Customer {id: id})
 CALL (c) {
@@ -7,6 +8,7 @@ CALL (c) {
   WITH DISTINCT e
   ORDER BY e.at DESC, e.id DESC
   LIMIT $perProfile
-  RETURN collect(e {.id, .at, .source, .traits}) AS interactions
+  RETURN collect(e {.id, .source, .traits,
+                    at: e.at.epochSeconds * 1000000 + e.at.microsecond}) AS interactions
 }
 RETURN id, interactions

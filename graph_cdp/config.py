@@ -132,6 +132,16 @@ class Settings(BaseSettings):
     api_keys: str = Field("", validation_alias=_env("GRAPH_CDP_API_KEYS"))
     write_keys: str = Field("", validation_alias=_env("GRAPH_CDP_WRITE_KEYS"))
     max_query_depth: int = Field(12, validation_alias=_env("GRAPH_CDP_MAX_QUERY_DEPTH"))
+    # Cost, time and connection bounds: docs/api.md#cost-time-and-connections.
+    max_query_cost: int = Field(10_000, validation_alias=_env("GRAPH_CDP_MAX_QUERY_COST"))
+    key_cost_per_minute: int = Field(
+        1_000_000, validation_alias=_env("GRAPH_CDP_KEY_COST_PER_MINUTE")
+    )
+    request_timeout: float = Field(30.0, validation_alias=_env("GRAPH_CDP_REQUEST_TIMEOUT"))
+    neo4j_pool_size: int = Field(100, validation_alias=_env("GRAPH_CDP_NEO4J_POOL_SIZE"))
+    write_connections: int = Field(20, validation_alias=_env("GRAPH_CDP_WRITE_CONNECTIONS"))
+    connections_per_key: int = Field(20, validation_alias=_env("GRAPH_CDP_CONNECTIONS_PER_KEY"))
+    workers: int = Field(1, validation_alias=_env("GRAPH_CDP_WORKERS"))
     introspection: bool = Field(True, validation_alias=_env("GRAPH_CDP_INTROSPECTION"))
     ready_timeout: float = Field(0.5, validation_alias=_env("GRAPH_CDP_READY_TIMEOUT"))
     ready_cache_seconds: float = Field(1.0, validation_alias=_env("GRAPH_CDP_READY_CACHE_SECONDS"))

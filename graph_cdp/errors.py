@@ -24,6 +24,7 @@
     │   └── StoreAuthFailed        Neo4j refused the credentials (same code, not retryable)
     ├── StoreBusy                  a transient Neo4j error outlived the retries (retryable)
     ├── StoreError                 Neo4j answered with an error we did not expect
+    ├── RequestTimeout             the work ran past its time limit and was ended
     └── LocalServerError           the local Neo4j server could not be provisioned or run
 
 Each class carries a stable ``code`` that the GraphQL API puts in ``extensions.code``,
@@ -149,6 +150,10 @@ class StoreBusy(GraphCdpError):
 
 class StoreError(GraphCdpError):
     code = "STORE_ERROR"
+
+
+class RequestTimeout(GraphCdpError):
+    code = "TIMEOUT"
 
 
 class LocalServerError(GraphCdpError):

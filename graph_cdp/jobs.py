@@ -24,6 +24,7 @@ from graph_cdp.resolution.batch import JobStats, Progress, run_full, run_increme
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.resolve_units import JobUnits
 from graph_cdp.store import Store
+from graph_cdp.store.shares import JOB, detached
 from graph_cdp.store.values import maybe_native
 
 log = logging.getLogger("graph_cdp.jobs")
@@ -190,7 +191,10 @@ class JobRunner:
     async def start(self, mode: str, engine: str | None = None) -> JobView:
         engine = engine or self.settings.engine
         job_id = await self._create(mode, engine)
-        task = asyncio.create_task(self._execute(job_id, mode, engine, None), name=job_id)
+        # The job is not the request's: no request deadline, and the write lane's share.
+        task = asyncio.create_task(
+            self._execute(job_id, mode, engine, None), name=job_id, context=detached(JOB)
+        )
         self._tasks.add(task)
         task.add_done_callback(self._finished)
         view = await self.get(job_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,17 @@ from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native, native
 
 TRAIT_SOURCES_PER_PROFILE = 500
+
+
+@dataclass(frozen=True)
+class InteractionRequest:
+    """One page of one customer's interactions (hashable: a data loader's key)."""
+
+    customer_id: str
+    first: int
+    after: str | None = None
+    type: str | None = None
+    channel: str | None = None
 
 
 def identifier_view(row: dict[str, Any]) -> IdentifierView:
@@ -66,10 +78,7 @@ class ProfileReader:
         return rows[0]["id"] if rows else None
 
     async def profile(self, customer_id: str) -> Profile | None:
-        survivor = await self.survivor(customer_id)
-        if survivor is None:
-            return None
-        rows = await self.store.query("get_profiles", ids=[survivor])
+        rows = await self.store.query("get_profile", id=customer_id)
         return _profile(rows[0], customer_id) if rows else None
 
     async def profiles_by_ids(self, ids: Sequence[str]) -> list[Profile | None]:
@@ -78,27 +87,22 @@ class ProfileReader:
 
     async def by_identifier(self, kind: str, value: str) -> Profile | None:
         key = self.policy.normalize(kind, value).key
-        rows = await self.store.query("find_customer_by_identifier", key=key)
-        if not rows:
-            return None
         # An identifier always belongs to a current customer: no merge chain to follow.
-        profiles = await self.store.query("get_profiles", ids=[rows[0]["id"]])
-        return _profile(profiles[0]) if profiles else None
+        rows = await self.store.query("get_profile_by_identifier", key=key)
+        return _profile(rows[0]) if rows else None
 
     async def page(self, first: int, after: str | None) -> ProfilePage:
         self._check_page(first)
         after_id = cursors.decode(after, 1)[0] if after else None
         if after_id is not None and not isinstance(after_id, str):
             raise InvalidCursor("malformed cursor: not a customer id")
-        rows = await self.store.query("list_customers", after=after_id, limit=first + 1)
-        ids = [r["id"] for r in rows[:first]]
-        profiles = [p for p in await self.profiles_by_ids(ids) if p is not None]
-        total = (await self.store.query("count_customers"))[0]["total"]
+        row = (await self.store.query("get_profile_page", after=after_id, limit=first + 1))[0]
+        profiles = [_profile(p) for p in row["profiles"][:first]]
         return ProfilePage(
             items=profiles,
-            total=int(total),
-            end_cursor=cursors.encode(ids[-1]) if ids else None,
-            has_next_page=len(rows) > first,
+            total=int(row["total"]),
+            end_cursor=cursors.encode(profiles[-1].id) if profiles else None,
+            has_next_page=len(row["profiles"]) > first,
         )
 
     async def traits(self, ids: Sequence[str]) -> list[list[TraitValue]]:
@@ -137,45 +141,65 @@ class ProfileReader:
         type: str | None,
         channel: str | None,
     ) -> InteractionPage:
-        self._check_page(first)
-        survivor = await self.survivor(customer_id) or customer_id
-        after_at: datetime | None = None
-        after_id: str | None = None
-        if after:
-            at_text, after_id = cursors.decode(after, 2)
-            if not isinstance(after_id, str):
-                raise InvalidCursor("malformed cursor: not a time and an id")
-            try:
-                after_at = datetime.fromisoformat(str(at_text))
-            except ValueError:
-                raise InvalidCursor("malformed cursor: not a time and an id") from None
-        rows = await self.store.query(
-            "profile_interactions",
-            id=survivor,
-            type=type,
-            channel=channel,
-            afterAt=after_at,
-            afterId=after_id,
-            limit=first + 1,
-        )
-        items = [
-            InteractionView(
-                id=r["e"]["id"],
-                type=r["e"]["type"],
-                channel=r["e"]["channel"],
-                source=r["e"]["source"],
-                at=native(r["e"]["at"]),
-                properties=json.loads(r["e"]["properties"] or "{}"),
-                traits=json.loads(r["e"]["traits"] or "{}"),
-                identifiers=tuple(r["e"]["identifierKeys"] or ()),
-                context=json.loads(r["e"].get("context") or "{}"),
+        request = InteractionRequest(customer_id, first, after, type, channel)
+        return (await self.interaction_pages([request]))[0]
+
+    async def interaction_pages(
+        self, requests: Sequence[InteractionRequest]
+    ) -> list[InteractionPage]:
+        """A page of interactions per request, in one query (for data loaders)."""
+        params = []
+        for index, r in enumerate(requests):
+            self._check_page(r.first)
+            after_at, after_id = _interaction_cursor(r.after)
+            params.append(
+                {
+                    "index": index,
+                    "id": r.customer_id,
+                    "type": r.type,
+                    "channel": r.channel,
+                    "afterAt": after_at,
+                    "afterId": after_id,
+                    "limit": r.first + 1,
+                }
             )
-            for r in rows[:first]
-        ]
-        last = items[-1] if items else None
-        return InteractionPage(
-            items=items,
-            total=int(rows[0]["total"]) if rows else 0,
-            end_cursor=cursors.encode(last.at.isoformat(), last.id) if last else None,
-            has_next_page=len(rows) > first,
+        rows = await self.store.query("profile_interaction_pages", requests=params)
+        found = {int(r["index"]): r for r in rows}
+        return [_interaction_page(found.get(i), r.first) for i, r in enumerate(requests)]
+
+
+def _interaction_cursor(after: str | None) -> tuple[datetime | None, str | None]:
+    if not after:
+        return None, None
+    at_text, after_id = cursors.decode(after, 2)
+    if not isinstance(after_id, str):
+        raise InvalidCursor("malformed cursor: not a time and an id")
+    try:
+        return datetime.fromisoformat(str(at_text)), after_id
+    except ValueError:
+        raise InvalidCursor("malformed cursor: not a time and an id") from None
+
+
+def _interaction_page(row: dict[str, Any] | None, first: int) -> InteractionPage:
+    rows = row["items"] if row else []
+    items = [
+        InteractionView(
+            id=e["id"],
+            type=e["type"],
+            channel=e["channel"],
+            source=e["source"],
+            at=native(e["at"]),
+            properties=json.loads(e["properties"] or "{}"),
+            traits=json.loads(e["traits"] or "{}"),
+            identifiers=tuple(e["identifierKeys"] or ()),
+            context=json.loads(e.get("context") or "{}"),
         )
+        for e in rows[:first]
+    ]
+    last = items[-1] if items else None
+    return InteractionPage(
+        items=items,
+        total=int(row["total"]) if row else 0,
+        end_cursor=cursors.encode(last.at.isoformat(), last.id) if last else None,
+        has_next_page=len(rows) > first,
+    )

@@ -31,7 +31,7 @@ from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.ingestion import Ingestor
 from graph_cdp.insight import Insight
 from graph_cdp.jobs import JobRunner
-from graph_cdp.profiles import ProfileReader
+from graph_cdp.profiles import InteractionRequest, ProfileReader
 from graph_cdp.resolution.batch import Progress
 from graph_cdp.resolution.rules import Rules, load_rules
 from graph_cdp.store import Store
@@ -144,6 +144,12 @@ class CdpService:
         return await self.reader.interactions(
             profile_id, first=first, after=after, type=type, channel=channel
         )
+
+    async def interaction_pages(
+        self, requests: Sequence[InteractionRequest]
+    ) -> list[InteractionPage]:
+        """A page of interactions per request, in one query (for data loaders)."""
+        return await self.reader.interaction_pages(requests)
 
     async def weak_points(self, profile_id: str) -> list[WeakPoint]:
         return await self.insight.weak_points(profile_id)

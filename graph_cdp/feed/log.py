@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from graph_cdp import cursors
-from graph_cdp.errors import InvalidInput
+from graph_cdp.errors import InvalidCursor, InvalidInput
 from graph_cdp.resolution.change_log import TYPES
 from graph_cdp.store import Store
 from graph_cdp.store.values import native
@@ -70,7 +70,7 @@ def decode_cursor(cursor: str | None) -> int:
         return 0
     tag, seq = cursors.decode(cursor, 2)
     if tag != "chg" or not isinstance(seq, int) or seq < 0:
-        raise InvalidInput(f"malformed cursor {cursor!r}", argument="after")
+        raise InvalidCursor(f"malformed cursor {cursor!r}", argument="after")
     return seq
 
 

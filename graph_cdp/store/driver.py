@@ -19,10 +19,19 @@ from neo4j.exceptions import (
 )
 
 from graph_cdp.config import Settings
-from graph_cdp.errors import StoreAuthFailed, StoreBusy, StoreError, StoreUnavailable
+from graph_cdp.errors import (
+    RequestTimeout,
+    StoreAuthFailed,
+    StoreBusy,
+    StoreError,
+    StoreUnavailable,
+)
 from graph_cdp.store.cypher import load, statements
+from graph_cdp.store.shares import Lane, Shares
 
 T = TypeVar("T")
+# Neo.ClientError.Transaction.TransactionTimedOut and ...TimedOutClientConfiguration
+_TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"
 # Whether this transaction writes the change log (store/changes.py); set by Store.write.
 change_log_on: ContextVar[bool] = ContextVar("graph_cdp_change_log_on", default=True)
 TxWork = Callable[[AsyncManagedTransaction], Awaitable[T]]
@@ -41,6 +50,8 @@ async def _mapped_errors() -> AsyncIterator[None]:
     except TransientError as exc:  # the driver's retries are spent; the work was rolled back
         raise StoreBusy(f"Neo4j is busy ({exc.code}): {exc.message}") from exc
     except Neo4jError as exc:
+        if exc.code and exc.code.startswith(_TIMED_OUT):
+            raise RequestTimeout("The database ended the work: it ran out of time") from exc
         if exc.is_retryable():
             raise StoreBusy(f"Neo4j is busy ({exc.code}): {exc.message}") from exc
         raise StoreError(f"Neo4j error {exc.code}: {exc.message}") from exc
@@ -50,12 +61,21 @@ class Store:
     """The async driver and database every repository goes through.
 
     Managed transactions (``read``/``write``) are retried by the driver on transient
-    errors (deadlocks, leader changes) with exponential back-off.
+    errors (deadlocks, leader changes) with exponential back-off. Each takes a place in
+    its lane's share of the pool first (:mod:`graph_cdp.store.shares`), and carries the
+    current work's remaining time as its server-side timeout.
     """
 
-    def __init__(self, driver: neo4j.AsyncDriver, database: str, change_log: bool = True) -> None:
+    def __init__(
+        self,
+        driver: neo4j.AsyncDriver,
+        database: str,
+        shares: Shares | None = None,
+        change_log: bool = True,
+    ) -> None:
         self.driver = driver
         self.database = database
+        self.shares = shares or Shares(pool_size=100, write_connections=20, per_caller=40)
         self.change_log = change_log
 
     @classmethod
@@ -64,25 +84,39 @@ class Store:
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password),
             max_transaction_retry_time=settings.neo4j_retry_seconds,
+            max_connection_pool_size=settings.neo4j_pool_size,
             # Schema-less hints ("label does not exist yet") are noise on a fresh graph.
             notifications_min_severity="OFF",
         )
-        return cls(driver, settings.neo4j_database, settings.change_log)
+        return cls(
+            driver,
+            settings.neo4j_database,
+            Shares.from_settings(settings),
+            change_log=settings.change_log,
+        )
 
     async def close(self) -> None:
         await self.driver.close()
 
+    async def _run(self, lane: Lane, work: TxWork[T]) -> T:
+        async with _mapped_errors(), self.shares.hold(lane) as bounds:
+            timeout = bounds.remaining()
+            if timeout is not None:
+                work = neo4j.unit_of_work(timeout=timeout)(work)
+            async with self.driver.session(database=self.database) as session:
+                if lane is Lane.WRITE:
+                    return await session.execute_write(work)
+                return await session.execute_read(work)
+
     async def write(self, work: TxWork[T]) -> T:
         token = change_log_on.set(self.change_log)
         try:
-            async with _mapped_errors(), self.driver.session(database=self.database) as session:
-                return await session.execute_write(work)
+            return await self._run(Lane.WRITE, work)
         finally:
             change_log_on.reset(token)
 
     async def read(self, work: TxWork[T]) -> T:
-        async with _mapped_errors(), self.driver.session(database=self.database) as session:
-            return await session.execute_read(work)
+        return await self._run(Lane.READ, work)
 
     async def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run one named read statement and return its records as dicts."""
