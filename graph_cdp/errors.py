@@ -6,11 +6,13 @@
     │   ├── InvalidIdentifier      an identifier value fails its kind's rules
     │   ├── UnknownIdentifierKind  the kind is not configured
     │   ├── InvalidEvent           an event fails validation (size, shape, type)
-    │   └── LimitExceeded          a batch, payload or page is larger than allowed
+    │   ├── LimitExceeded          a batch, payload or page is larger than allowed
+    │   └── AlreadyDecided         a match candidate was already accepted or rejected
     ├── NotFound                   something asked for by id does not exist
     │   ├── ProfileNotFound
     │   ├── IdentifierNotFound
-    │   └── JobNotFound
+    │   ├── JobNotFound
+    │   └── MatchCandidateNotFound
     ├── MergeRefused               a rule refused to merge two customers
     ├── ResolutionError            resolution could not complete (job failed)
     ├── StoreUnavailable           Neo4j cannot be reached or refused the credentials
@@ -58,6 +60,10 @@ class LimitExceeded(InvalidInput):
     code = "LIMIT_EXCEEDED"
 
 
+class AlreadyDecided(InvalidInput):
+    code = "ALREADY_DECIDED"
+
+
 class NotFound(GraphCdpError):
     code = "NOT_FOUND"
 
@@ -72,6 +78,10 @@ class IdentifierNotFound(NotFound):
 
 class JobNotFound(NotFound):
     code = "JOB_NOT_FOUND"
+
+
+class MatchCandidateNotFound(NotFound):
+    code = "MATCH_CANDIDATE_NOT_FOUND"
 
 
 class MergeRefused(GraphCdpError):

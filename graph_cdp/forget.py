@@ -11,7 +11,7 @@ from neo4j import AsyncManagedTransaction
 from graph_cdp.domain import DeleteResult
 from graph_cdp.errors import IdentifierNotFound, ProfileNotFound
 from graph_cdp.identifiers import IdentifierPolicy
-from graph_cdp.resolution.incremental import Outcome, resolve_seeds
+from graph_cdp.resolution.incremental import Outcome, UnitHook, resolve_seeds
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store import Store, run
 
@@ -23,6 +23,7 @@ async def _refresh(
     rules: Rules,
     now: datetime,
     reason: str,
+    after: UnitHook | None = None,
 ) -> Outcome:
     """Degrees and statuses of identifiers whose links changed, then resolve their units."""
     if not keys:
@@ -36,14 +37,21 @@ async def _refresh(
     inactive = sorted(r["key"] for r in statuses if r["status"] != "ok")
     if inactive:
         await run(tx, "refuse_links_of_inactive", keys=inactive)
-    return await resolve_seeds(tx, keys, rules, now, reason=reason)
+    return await resolve_seeds(tx, keys, rules, now, reason=reason, after=after)
 
 
 class Forgetter:
-    def __init__(self, store: Store, policy: IdentifierPolicy, rules: Rules) -> None:
+    def __init__(
+        self,
+        store: Store,
+        policy: IdentifierPolicy,
+        rules: Rules,
+        after: UnitHook | None = None,
+    ) -> None:
         self.store = store
         self.policy = policy
         self.rules = rules
+        self.after = after
 
     async def delete_profile(self, customer_id: str) -> DeleteResult:
         """Erase a customer (right to be forgotten) and re-resolve its former neighbours."""
@@ -54,6 +62,7 @@ class Forgetter:
         now = datetime.now(UTC)
 
         async def work(tx: AsyncManagedTransaction) -> DeleteResult:
+            await run(tx, "forget_match_evidence", id=survivor)
             result = await run(tx, "forget_customer", id=survivor)
             if not result:
                 raise ProfileNotFound(f"no profile with id {customer_id!r}", id=customer_id)
@@ -66,7 +75,9 @@ class Forgetter:
                 rows = [{"a": a, "b": b, "count": n} for (a, b), n in sorted(pairs.items())]
                 await run(tx, "decrement_links", rows=rows)
             touched = sorted(set(r["neighbours"]) | {k for keys in r["remaining"] for k in keys})
-            outcome = await _refresh(tx, touched, self.policy, self.rules, now, "forget")
+            outcome = await _refresh(
+                tx, touched, self.policy, self.rules, now, "forget", self.after
+            )
             return DeleteResult(
                 profile_id=survivor,
                 deleted=True,
@@ -89,6 +100,8 @@ class Forgetter:
             rows = await run(tx, "revoke_link", a=ka, b=kb, now=now, reason=reason)
             if not rows or rows[0]["revoked"] == 0:
                 raise IdentifierNotFound(f"no link between {ka} and {kb}", a=ka, b=kb)
-            return await resolve_seeds(tx, [ka, kb], self.rules, now, reason="revoke")
+            return await resolve_seeds(
+                tx, [ka, kb], self.rules, now, reason="revoke", after=self.after
+            )
 
         return await self.store.write(work)

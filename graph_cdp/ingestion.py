@@ -16,6 +16,8 @@ from graph_cdp.domain import DeadLetter, IngestResult, Rejection
 from graph_cdp.errors import InvalidEvent, InvalidInput
 from graph_cdp.events import Event, EventLimits, check_batch_size, validate_event
 from graph_cdp.identifiers import IdentifierPolicy, NormalizedIdentifier
+from graph_cdp.match_records import event_traits
+from graph_cdp.resolution.incremental import UnitHook
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store import Store, run
 from graph_cdp.store.ingest import Written, write_events, write_identifiers
@@ -46,12 +48,21 @@ def _payload(raw: object) -> str:
 
 class Ingestor:
     def __init__(
-        self, store: Store, policy: IdentifierPolicy, limits: EventLimits, rules: Rules
+        self,
+        store: Store,
+        policy: IdentifierPolicy,
+        limits: EventLimits,
+        rules: Rules,
+        *,
+        after: UnitHook | None = None,
+        day_first: bool = False,
     ) -> None:
         self.store = store
         self.policy = policy
         self.limits = limits
         self.rules = rules
+        self.after = after  # probabilistic matching on each resolved unit
+        self.day_first = day_first
 
     async def ingest(
         self,
@@ -109,9 +120,13 @@ class Ingestor:
 
     async def _write_chunk(self, chunk: list[Event], now: datetime, resolve: bool) -> Written:
         batch_id = uuid.uuid4().hex
+        # Standardised once per event, outside the transaction: a retry does not redo it.
+        person = [event_traits(e.traits, day_first=self.day_first) for e in chunk]
 
         async def work(tx: AsyncManagedTransaction) -> Written:
-            return await write_events(tx, chunk, self.rules, now, batch_id, resolve)
+            return await write_events(
+                tx, chunk, self.rules, now, batch_id, resolve, person, after=self.after
+            )
 
         return await self.store.write(work)
 
@@ -136,7 +151,9 @@ class Ingestor:
         now = datetime.now(UTC)
 
         async def work(tx: AsyncManagedTransaction) -> Written:
-            return await write_identifiers(tx, normalized, self.rules, now, source)
+            return await write_identifiers(
+                tx, normalized, self.rules, now, source, after=self.after
+            )
 
         written = await self.store.write(work)
         return IngestResult(

@@ -12,7 +12,13 @@ from typing import Any
 from graph_cdp.domain import JobView
 from graph_cdp.errors import GraphCdpError, InvalidInput
 from graph_cdp.identifiers import IdentifierPolicy
-from graph_cdp.resolution.batch import JobStats, Progress, run_full, run_incremental
+from graph_cdp.resolution.batch import (
+    JobStats,
+    Progress,
+    SnapshotStep,
+    run_full,
+    run_incremental,
+)
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native
@@ -20,7 +26,7 @@ from graph_cdp.store.values import maybe_native
 log = logging.getLogger("graph_cdp.jobs")
 MODES = ("full", "incremental")
 STALE_AFTER = timedelta(minutes=10)
-_JSON_STATS = ("refusedByRule", "seconds")
+_JSON_STATS = ("refusedByRule", "seconds", "matching")
 
 
 def job_view(props: dict[str, Any]) -> JobView:
@@ -41,10 +47,17 @@ def job_view(props: dict[str, Any]) -> JobView:
 
 
 class JobRunner:
-    def __init__(self, store: Store, policy: IdentifierPolicy, rules: Rules) -> None:
+    def __init__(
+        self,
+        store: Store,
+        policy: IdentifierPolicy,
+        rules: Rules,
+        before_resolve: SnapshotStep | None = None,
+    ) -> None:
         self.store = store
         self.policy = policy
         self.rules = rules
+        self.before_resolve = before_resolve  # the full job's matching step
         self._tasks: set[asyncio.Task[JobView]] = set()
         self._lock = asyncio.Lock()  # one job at a time per process
 
@@ -63,9 +76,12 @@ class JobRunner:
     async def _execute(self, job_id: str, mode: str, progress: Progress | None) -> JobView:
         async with self._lock:
             try:
-                runner = run_full if mode == "full" else run_incremental
-                stats: JobStats = await runner(
-                    self.store, self.policy, self.rules, job_id, progress
+                stats: JobStats = await (
+                    run_full(
+                        self.store, self.policy, self.rules, job_id, progress, self.before_resolve
+                    )
+                    if mode == "full"
+                    else run_incremental(self.store, self.policy, self.rules, job_id, progress)
                 )
                 await self.store.execute(
                     "finish_job",

@@ -15,8 +15,10 @@ from graph_cdp.domain import (
     InteractionPage,
     JobView,
     LinkExplanation,
+    MatchCandidatePage,
     Profile,
     ProfilePage,
+    ReviewResult,
     TraitValue,
     WeakPoint,
 )
@@ -26,6 +28,7 @@ from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.ingestion import Ingestor
 from graph_cdp.insight import Insight
 from graph_cdp.jobs import JobRunner
+from graph_cdp.matching_setup import Matching
 from graph_cdp.profiles import ProfileReader
 from graph_cdp.resolution.batch import Progress
 from graph_cdp.resolution.check import Report, check
@@ -43,11 +46,20 @@ class CdpService:
         self.policy = IdentifierPolicy.from_settings(settings)
         self.limits = EventLimits.from_settings(settings)
         self.rules = rules if rules is not None else load_rules(settings.rules_file)
-        self.ingestor = Ingestor(store, self.policy, self.limits, self.rules)
+        self.matching = Matching.from_settings(store, settings, self.policy, self.rules)
+        hook = self.matching.hook
+        self.ingestor = Ingestor(
+            store,
+            self.policy,
+            self.limits,
+            self.rules,
+            after=hook,
+            day_first=self.matching.config.day_first,
+        )
         self.reader = ProfileReader(store, self.policy)
         self.insight = Insight(store, self.policy, self.reader)
-        self.jobs = JobRunner(store, self.policy, self.rules)
-        self.forgetter = Forgetter(store, self.policy, self.rules)
+        self.jobs = JobRunner(store, self.policy, self.rules, self.matching.job_step)
+        self.forgetter = Forgetter(store, self.policy, self.rules, hook)
 
     @classmethod
     def open(cls, settings: Settings) -> CdpService:
@@ -154,6 +166,25 @@ class CdpService:
     async def check(self) -> Report:
         """Verify the invariants of the resolved graph."""
         return await check(self.store)
+
+    # --- probabilistic matching: the model and the review queue ---
+    async def train_matching(self, seed: int = 0) -> dict[str, object]:
+        """Train a match model on the graph's records and store it (writes use it at once)."""
+        return await self.matching.train(seed)
+
+    async def match_candidates(
+        self, first: int, after: str | None = None, status: str = "pending"
+    ) -> MatchCandidatePage:
+        """Pairs waiting for review (or decided), most probable first."""
+        return await self.matching.review.page(first, after, status)
+
+    async def accept_match(self, candidate_id: str) -> ReviewResult:
+        """Must-link: the pair becomes explicit evidence, merged under the guards."""
+        return await self.matching.review.accept(candidate_id)
+
+    async def reject_match(self, candidate_id: str) -> ReviewResult:
+        """Cannot-link: the pair stays apart in every later resolution."""
+        return await self.matching.review.reject(candidate_id)
 
     # --- dead letters ---
     async def dead_letters(self, first: int = 100) -> list[DeadLetter]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -58,6 +58,7 @@ class JobStats:
     outcome: Outcome = field(default_factory=Outcome)
     refused_by_rule: Counter[str] = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
+    matching: dict[str, Any] = field(default_factory=dict)
 
     def as_properties(self) -> dict[str, Any]:
         return {
@@ -74,6 +75,7 @@ class JobStats:
             "identifiersMoved": self.outcome.identifiers_moved,
             "refusedByRule": json.dumps(dict(sorted(self.refused_by_rule.items()))),
             "seconds": json.dumps({k: round(v, 3) for k, v in self.seconds.items()}),
+            "matching": json.dumps(self.matching, sort_keys=True),
         }
 
 
@@ -104,10 +106,13 @@ async def read_snapshot(store: Store, policy: IdentifierPolicy, rules: Rules) ->
         records = await store.query("all_links", after=after, limit=READ_PAGE)
         if not records or records[0]["last"] is None:
             break
-        for a, b, count, first_seen, active, refused_by, revoked in records[0]["rows"]:
+        for row in records[0]["rows"]:
+            a, b, count, first_seen, active, refused_by, revoked, rule, weight, rejected = row
             if a not in nodes or b not in nodes:
                 continue  # written after the identifiers were read: the next job sees it
-            links.append(Link(a, b, int(count), int(first_seen or 0), bool(revoked)))
+            links.append(
+                Link(a, b, int(count), int(first_seen or 0), bool(revoked), rule, weight, rejected)
+            )
             degree[a] += 1
             degree[b] += 1
             decisions[(a, b)] = (bool(active), refused_by)
@@ -266,17 +271,28 @@ async def _resolve_batch(
     return await store.write(work)
 
 
+# A step that may rewrite evidence before the job resolves (probabilistic matching); it
+# returns True when links changed, and the job then reads the evidence again.
+SnapshotStep = Callable[[Snapshot, JobStats], Awaitable[bool]]
+
+
 async def run_full(
     store: Store,
     policy: IdentifierPolicy,
     rules: Rules,
     job_id: str,
     progress: Progress | None = None,
+    before_resolve: SnapshotStep | None = None,
 ) -> JobStats:
     stats = JobStats()
     began = time.perf_counter()
     snapshot = await read_snapshot(store, policy, rules)
     stats.seconds["read"] = time.perf_counter() - began
+    if before_resolve is not None:
+        t = time.perf_counter()
+        if await before_resolve(snapshot, stats):
+            snapshot = await read_snapshot(store, policy, rules)
+        stats.seconds["match"] = time.perf_counter() - t
     stats.identifiers = len(snapshot.keys)
     stats.links = len(snapshot.links)
     stats.customers_before = len({c for c in snapshot.customer.values() if c is not None})

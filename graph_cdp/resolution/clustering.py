@@ -19,7 +19,13 @@ component at a time, on every write) and the batch job (everything) agree.
    anchored clusters that could not be one person, or bring a shared identifier into
    a cluster with an anchor, is refused (``shared_identifier``): two known people
    never merge through weak evidence, and a shared device joins nobody; limits apply
-   as in 2.
+   as in 2. The partition so far is the *base* partition: what deterministic evidence
+   alone says, and what probabilistic matching scores (``Resolution.base``).
+5. Fuzzy links (``rule='fuzzy'``, scored by graph_cdp.matching) come last, strongest
+   match weight first, under the limits of 2; a rejected pair (a reviewer's
+   cannot-link) is refused (``rejected``) and no fuzzy union may bring its two ends
+   together, directly or through other fuzzy links. So fuzzy evidence never overrides
+   deterministic evidence, and a fuzzy link never merges two customer ids.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from graph_cdp.resolution.rules import Rules, limit_bucket
 
 OK = "ok"
 SHARED = "shared_identifier"
+FUZZY = "fuzzy"
+REJECTED = "rejected"
 # Kinds a person may hold twice, when the names agree.
 NAMED_OVERLAP = frozenset({"email", "phone"})
 
@@ -55,6 +63,13 @@ class Link:
     count: int
     first_seen: int  # epoch milliseconds
     revoked: bool = False
+    rule: str = "co_occurrence"  # "co_occurrence" | "explicit" | "fuzzy"
+    weight: float = 0.0  # fuzzy only: the match weight (log2 Bayes factor)
+    rejected: bool = False  # fuzzy only: a reviewer's cannot-link
+
+    @property
+    def fuzzy(self) -> bool:
+        return self.rule == FUZZY
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -65,6 +80,8 @@ class Link:
 class Resolution:
     clusters: list[list[str]]
     refused: dict[tuple[str, str], str] = field(default_factory=dict)  # pair -> rule
+    # The partition before fuzzy links (derived, so not part of equality).
+    base: list[list[str]] = field(default_factory=list, compare=False)
 
     def cluster_of(self) -> dict[str, int]:
         return {key: i for i, members in enumerate(self.clusters) for key in members}
@@ -157,10 +174,38 @@ def _apply(
         sets.union(ra, rb)
 
 
+def _partition(sets: _Sets, nodes: Iterable[str]) -> list[list[str]]:
+    groups: dict[str, list[str]] = {}
+    for key in nodes:
+        groups.setdefault(sets.find(key), []).append(key)
+    return sorted((sorted(members) for members in groups.values()), key=lambda m: m[0])
+
+
+def _apply_fuzzy(links: Sequence[Link], sets: _Sets, refused: dict[tuple[str, str], str]) -> None:
+    """Strongest match first; limits hold and no union joins the ends of a rejected pair."""
+    cannot = [link.pair for link in links if link.rejected]
+    for pair in cannot:
+        refused[pair] = REJECTED
+    ordered = sorted((ln for ln in links if not ln.rejected), key=lambda ln: (-ln.weight, ln.pair))
+    for link in ordered:
+        ra, rb = sets.find(link.a), sets.find(link.b)
+        if ra == rb:
+            continue
+        if any({sets.find(x), sets.find(y)} == {ra, rb} for x, y in cannot):
+            refused[link.pair] = REJECTED
+            continue
+        violation = sets.limit_violation(ra, rb)
+        if violation is not None:
+            refused[link.pair] = violation
+            continue
+        sets.union(ra, rb)
+
+
 def resolve(nodes: Mapping[str, Node], links: Sequence[Link], rules: Rules) -> Resolution:
     """Partition ``nodes`` into customers; say which links were refused and by what rule."""
     refused: dict[tuple[str, str], str] = {}
     candidates: list[Link] = []
+    fuzzy: list[Link] = []
     for link in links:
         na, nb = nodes[link.a], nodes[link.b]
         if link.revoked:
@@ -168,6 +213,8 @@ def resolve(nodes: Mapping[str, Node], links: Sequence[Link], rules: Rules) -> R
         elif na.status != OK or nb.status != OK:
             bad = [s for s in (na.status, nb.status) if s != OK]
             refused[link.pair] = "blocked" if "blocked" in bad else bad[0]
+        elif link.fuzzy:
+            fuzzy.append(link)
         elif link.a != link.b:
             candidates.append(link)
     candidates.sort(key=lambda link: _order(link, nodes, rules))
@@ -209,8 +256,8 @@ def resolve(nodes: Mapping[str, Node], links: Sequence[Link], rules: Rules) -> R
         rest.append(link)
     _apply(rest, sets, refused, guard_anchors=True)
 
-    groups: dict[str, list[str]] = {}
-    for key in nodes:
-        groups.setdefault(sets.find(key), []).append(key)
-    clusters = sorted((sorted(members) for members in groups.values()), key=lambda m: m[0])
-    return Resolution(clusters, refused)
+    base = _partition(sets, nodes)
+    if not fuzzy:
+        return Resolution(base, refused, base)
+    _apply_fuzzy(fuzzy, sets, refused)
+    return Resolution(_partition(sets, nodes), refused, base)

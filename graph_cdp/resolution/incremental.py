@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,9 +16,9 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from graph_cdp.resolution.assignment import plan_assignment
-from graph_cdp.resolution.clustering import resolve
+from graph_cdp.resolution.clustering import Resolution, resolve
 from graph_cdp.resolution.rules import Rules
-from graph_cdp.store.units import load_links, walk_locked, write_changes
+from graph_cdp.store.units import Unit, load_links, walk_locked, write_changes
 
 
 def new_customer_id() -> str:
@@ -47,6 +47,13 @@ class Outcome:
         self.merged_pairs.extend(other.merged_pairs)
 
 
+# Called after a unit is resolved, in its transaction (probabilistic matching keeps its
+# records and fuzzy links current here); what it changed is added to the outcome.
+UnitHook = Callable[
+    [AsyncManagedTransaction, Unit, Resolution, datetime], Awaitable["Outcome | None"]
+]
+
+
 async def resolve_seeds(
     tx: AsyncManagedTransaction,
     seeds: Iterable[str],
@@ -56,6 +63,7 @@ async def resolve_seeds(
     reason: str,
     job_id: str | None = None,
     new_id: Callable[[], str] = new_customer_id,
+    after: UnitHook | None = None,
 ) -> Outcome:
     """Lock the units of ``seeds``, resolve them from scratch, write what changed."""
     unit = await walk_locked(tx, seeds, now)
@@ -83,7 +91,7 @@ async def resolve_seeds(
         reason=reason,
         job_id=job_id,
     )
-    return Outcome(
+    outcome = Outcome(
         unit_size=len(unit.nodes),
         customers_created=len(plan.created),
         splits=len(plan.splits),
@@ -92,3 +100,8 @@ async def resolve_seeds(
         refused=Counter(resolution.refused.values()),
         merged_pairs=list(plan.merges),
     )
+    if after is not None:
+        more = await after(tx, unit, resolution, now)
+        if more is not None:
+            outcome.add(more)
+    return outcome

@@ -13,7 +13,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph_cdp.events import Event
 from graph_cdp.identifiers import NormalizedIdentifier
-from graph_cdp.resolution.incremental import Outcome, resolve_seeds
+from graph_cdp.resolution.incremental import Outcome, UnitHook, resolve_seeds
 from graph_cdp.resolution.names import full_name
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store.driver import run
@@ -31,10 +31,10 @@ class Written:
 
 
 def _identifier_rows(
-    seen: Iterable[tuple[NormalizedIdentifier, datetime, str | None]],
+    seen: Iterable[tuple[NormalizedIdentifier, datetime, str | None, str | None]],
 ) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
-    for ident, at, name in seen:
+    for ident, at, name, traits in seen:
         row = rows.get(ident.key)
         if row is None:
             row = rows[ident.key] = {
@@ -46,12 +46,15 @@ def _identifier_rows(
                 "firstSeen": at,
                 "lastSeen": at,
                 "names": [],
+                "traits": [],
             }
         else:
             row["firstSeen"] = min(row["firstSeen"], at)
             row["lastSeen"] = max(row["lastSeen"], at)
         if name is not None and name not in row["names"]:
             row["names"].append(name)
+        if traits is not None and traits not in row["traits"]:
+            row["traits"].append(traits)
     return [rows[k] for k in sorted(rows)]
 
 
@@ -94,6 +97,7 @@ async def _link_and_resolve(
     now: datetime,
     reason: str,
     resolve: bool = True,
+    after: UnitHook | None = None,
 ) -> Outcome:
     """After the identifiers exist: evidence, degrees and statuses, then resolution."""
     if links:
@@ -111,7 +115,8 @@ async def _link_and_resolve(
         await run(tx, "refuse_links_of_inactive", keys=inactive)
     if not resolve:
         return Outcome()
-    return await resolve_seeds(tx, (r["key"] for r in identifiers), rules, now, reason=reason)
+    keys = (r["key"] for r in identifiers)
+    return await resolve_seeds(tx, keys, rules, now, reason=reason, after=after)
 
 
 async def write_events(
@@ -121,11 +126,16 @@ async def write_events(
     now: datetime,
     batch_id: str,
     resolve: bool = True,
+    person_traits: Sequence[str | None] | None = None,
+    after: UnitHook | None = None,
 ) -> Written:
     """Store new events once (duplicates by id change nothing), link, resolve.
 
     ``resolve=False`` is the bulk-load path: evidence is written, customers are left to
-    a full resolution job (which gives the same result, see test_agreement)."""
+    a full resolution job (which gives the same result, see test_agreement).
+    ``person_traits`` (one per event, standardised JSON) are kept on the identifiers
+    seen with them, for matching; ``after`` runs on each resolved unit."""
+    traits_of = dict(zip((e.message_id for e in events), person_traits or (), strict=False))
     rows = [
         {
             "id": e.message_id,
@@ -149,7 +159,9 @@ async def write_events(
     if not fresh:
         return written
     identifiers = _identifier_rows(
-        (n, e.timestamp, full_name(e.traits)) for e in fresh for n in e.identifiers
+        (n, e.timestamp, full_name(e.traits), traits_of.get(e.message_id))
+        for e in fresh
+        for n in e.identifiers
     )
     written.blocked = [r["key"] for r in identifiers if r["blocked"] is not None]
     links = _link_rows(
@@ -159,7 +171,7 @@ async def write_events(
     observed = [{"id": e.message_id, "keys": list(e.identifier_keys)} for e in fresh]
     await run(tx, "create_observed", rows=observed)
     written.outcome = await _link_and_resolve(
-        tx, identifiers, links, rules, now, "ingest", resolve=resolve
+        tx, identifiers, links, rules, now, "ingest", resolve=resolve, after=after
     )
     return written
 
@@ -170,14 +182,15 @@ async def write_identifiers(
     rules: Rules,
     now: datetime,
     source: str | None,
+    after: UnitHook | None = None,
 ) -> Written:
     """Pushed together by a source: explicit evidence between every pair."""
-    rows = _identifier_rows((n, now, None) for n in identifiers)
+    rows = _identifier_rows((n, now, None, None) for n in identifiers)
     usable = sorted({n.key for n in identifiers})
     pairs = [(a, b, now, source) for i, a in enumerate(usable) for b in usable[i + 1 :]]
     written = Written(blocked=[r["key"] for r in rows if r["blocked"] is not None])
     await run(tx, "merge_identifiers", rows=rows)
     written.outcome = await _link_and_resolve(
-        tx, rows, _link_rows(pairs, EXPLICIT), rules, now, "push"
+        tx, rows, _link_rows(pairs, EXPLICIT), rules, now, "push", after=after
     )
     return written

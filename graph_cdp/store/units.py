@@ -55,9 +55,13 @@ async def walk_locked(tx: AsyncManagedTransaction, seeds: Iterable[str], now: da
 async def load_links(tx: AsyncManagedTransaction, unit: Unit) -> None:
     """The links inside a locked unit, and what was last decided for each."""
     rows = await run(tx, "load_unit_links", keys=sorted(unit.nodes))
-    for a, b, count, first_seen, active, refused_by, revoked in rows[0]["rows"] if rows else []:
+    for a, b, count, first_seen, active, refused_by, revoked, rule, weight, rejected in (
+        rows[0]["rows"] if rows else []
+    ):
         if b in unit.nodes:
-            unit.links.append(Link(a, b, int(count), int(first_seen or 0), bool(revoked)))
+            unit.links.append(
+                Link(a, b, int(count), int(first_seen or 0), bool(revoked), rule, weight, rejected)
+            )
             unit.decisions[(a, b)] = (bool(active), refused_by)
 
 

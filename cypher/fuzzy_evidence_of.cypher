@@ -1,0 +1,18 @@
+// The fuzzy links and the match candidates that touch some record anchors.
+CALL () {
+  UNWIND $keys AS key
+  MATCH (:Identifier {key: key})-[l:LINKED {rule: 'fuzzy'}]-(:Identifier)
+  WITH DISTINCT l
+  RETURN collect([startNode(l).key, endNode(l).key, l.weight, coalesce(l.rejected, false)]) AS links
+}
+CALL () {
+  UNWIND $keys AS key
+  CALL (key) {
+    MATCH (m:MatchCandidate {a: key}) RETURN m
+    UNION
+    MATCH (m:MatchCandidate {b: key}) RETURN m
+  }
+  WITH DISTINCT m
+  RETURN collect([m.id, m.a, m.b, m.status, m.weight]) AS candidates
+}
+RETURN links, candidates
