@@ -61,13 +61,14 @@ class Plan:
     candidates: dict[Pair, ScoredPair] = field(default_factory=dict)
 
 
-def plan_pairs(matcher: Matcher, pairs: Iterable[ScoredPair], rejected: set[Pair]) -> Plan:
-    """Above the merge threshold a fuzzy link, between the thresholds a candidate; a
-    rejected pair gets neither (the reviewer's cannot-link stands)."""
+def plan_pairs(matcher: Matcher, pairs: Iterable[ScoredPair], settled: set[Pair]) -> Plan:
+    """Above the merge threshold a fuzzy link, between the thresholds a candidate. A
+    settled pair gets neither: a reviewer rejected it (the cannot-link stands), or
+    deterministic evidence already links its anchors (and the rules decided it)."""
     plan = Plan()
     for pair in pairs:
         key = (pair.a, pair.b)
-        if pair.a == pair.b or key in rejected:
+        if pair.a == pair.b or key in settled:
             continue
         decision = matcher.decide(pair)
         if decision is Decision.MERGE:
@@ -239,13 +240,12 @@ class FuzzyEvidence:
             (p.a, p.b): p for p in matcher.candidates_for(touched_records, others) if p.a != p.b
         }
         evidence = (await run(tx, "fuzzy_evidence_of", keys=touched))[0]
-        rejected = {(a, b) for a, b, _, is_rejected in evidence["links"] if is_rejected}
-        rejected |= {
-            (a, b) for _, a, b, status, _ in evidence["candidates"] if status == "rejected"
-        }
+        settled = {(a, b) for a, b, _, is_rejected in evidence["links"] if is_rejected}
+        settled |= {(a, b) for _, a, b, status, _ in evidence["candidates"] if status == "rejected"}
+        settled |= {(a, b) for a, b in evidence["deterministic"]}
         links = {(a, b): w for a, b, w, is_rejected in evidence["links"] if not is_rejected}
         candidates = {(a, b): (status, w) for _, a, b, status, w in evidence["candidates"]}
-        changes = diff(plan_pairs(matcher, scored.values(), rejected), links, candidates)
+        changes = diff(plan_pairs(matcher, scored.values(), settled), links, candidates)
         await write_changes(tx, changes, now)
         endpoints = changes.link_endpoints
         if not endpoints:

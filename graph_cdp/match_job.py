@@ -175,10 +175,11 @@ async def match_all(
     stats.model_id, matcher = current
     pairs, blocking = matcher.candidates([r.record for r in records.values()])
     stats.pairs_compared = blocking.pairs_compared
-    rejected = {ln.pair for ln in snapshot.links if ln.fuzzy and ln.rejected}
+    # Settled: rejected by a reviewer, or already linked by deterministic evidence.
+    settled = {ln.pair for ln in snapshot.links if ln.rejected or not ln.fuzzy}
     candidate_rows = (await store.query("all_match_candidates"))[0]["rows"]
-    rejected |= {(a, b) for _, a, b, status, _ in candidate_rows if status == "rejected"}
-    plan = plan_pairs(matcher, pairs, rejected)
+    settled |= {(a, b) for _, a, b, status, _ in candidate_rows if status == "rejected"}
+    plan = plan_pairs(matcher, pairs, settled)
     stats.fuzzy_links, stats.candidates = len(plan.links), len(plan.candidates)
     links = {ln.pair: ln.weight for ln in snapshot.links if ln.fuzzy and not ln.rejected}
     candidates = {(a, b): (status, w) for _, a, b, status, w in candidate_rows}
