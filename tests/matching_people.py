@@ -8,6 +8,7 @@ date format, "St" for "Street"). Training on it gives the model real matches to 
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import date, timedelta
 from typing import Any
@@ -105,3 +106,19 @@ def population(people: int = 300, seed: int = 5, store_rate: float = 0.35) -> li
             phone = f"+1617253{1000 + i:04d}"
             events.append(store_event(f"pop-s{i}", f"acme:{5000 + i}", phone, noisy(t, rng)))
     return events
+
+
+@functools.cache
+def trained_model_json() -> str:
+    """A model trained once on the population, without a database (the matcher is pure)."""
+    from graph_cdp.match_records import event_traits, traits_from_json
+    from graph_cdp.matching.config import MatchConfig
+    from graph_cdp.matching.matcher import Matcher
+    from graph_cdp.matching.records import MatchRecord
+
+    records = []
+    for e in population():
+        text = event_traits(e["traits"])
+        assert text is not None
+        records.append(MatchRecord(e["messageId"], traits_from_json(text)))
+    return Matcher(MatchConfig()).train(records).to_json()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
@@ -27,6 +26,7 @@ from graph_cdp.services import CdpService
 from graph_cdp.store import Store
 from tests.conftest import wipe
 from tests.integration.helpers import partition
+from tests.matching_people import trained_model_json
 
 POOL = (
     [("customer_id", f"C{i}") for i in range(4)]
@@ -214,24 +214,6 @@ def fuzzy_streams(draw: st.DrawFn) -> list[Any]:
     return actions
 
 
-@functools.cache
-def _model_json() -> str:
-    """A model trained once on the matching population (pure: no database needed)."""
-    from graph_cdp.match_records import event_traits, traits_from_json
-    from graph_cdp.matching.config import MatchConfig
-    from graph_cdp.matching.matcher import Matcher
-    from graph_cdp.matching.records import MatchRecord
-    from tests.matching_people import population
-
-    records = []
-    for e in population():
-        text = event_traits(e["traits"])
-        assert text is not None
-        records.append(MatchRecord(e["messageId"], traits_from_json(text)))
-    matcher = Matcher(MatchConfig())
-    return matcher.train(records).to_json()
-
-
 async def _play_fuzzy(settings: Settings, actions: list[Any], sizes: list[int]) -> None:
     store = Store.open(settings)
     try:
@@ -241,7 +223,7 @@ async def _play_fuzzy(settings: Settings, actions: list[Any], sizes: list[int]) 
             "create_match_model",
             id="model_test",
             now=datetime.now(UTC),
-            json=_model_json(),
+            json=trained_model_json(),
             records=0,
         )
         service = CdpService(store, settings, rules=RULES)
