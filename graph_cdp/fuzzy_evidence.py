@@ -231,7 +231,9 @@ class FuzzyEvidence:
         if changed:
             await run(tx, "set_match_records", rows=record_rows(matcher, changed.values()))
         block_keys = sorted({k for r in changed.values() for k in matcher.blocking_keys(r.record)})
-        found = await run(tx, "match_neighbours", blockKeys=block_keys) if block_keys else []
+        found = (
+            await run(tx, "match_neighbours", blockKeys=block_keys, now=now) if block_keys else []
+        )
         others: list[MatchRecord] = [
             record_from_json(key, text) for key, text in (found[0]["rows"] if found else [])
         ]
