@@ -1,4 +1,4 @@
-"""`make bench`: ingest, accuracy, batch and API latency benchmarks; reports in bench/reports/.
+"""`make bench`: ingest, accuracy, batch, API latency, FEBRL; reports in bench/reports/.
 
 Runs against the Neo4j in the environment (the Makefile starts a separate local
 server for benchmarks, so they never wipe your data).
@@ -17,6 +17,7 @@ from bench.accuracy import bench_accuracy
 from bench.api_latency import api_latency_lines, bench_api_latency
 from bench.batch import bench_batch
 from bench.common import write_report
+from bench.febrl import bench_febrl, febrl_lines
 from bench.ingest import bench_ingest
 from graph_cdp.config import Settings
 from graph_cdp.store import Store
@@ -79,6 +80,12 @@ def _batch_lines(r: dict[str, Any]) -> list[str]:
 
 
 async def main(args: argparse.Namespace) -> None:
+    if "febrl" in args.only:
+        # Pure matching beside Splink: no database needed.
+        r = bench_febrl()
+        console.print(write_report("febrl", r, febrl_lines(r)).read_text())
+        if set(args.only) == {"febrl"}:
+            return
     settings = Settings()
     store = Store.open(settings)
     try:
@@ -109,7 +116,7 @@ def parse() -> argparse.Namespace:
         "--only",
         nargs="+",
         default=["ingest", "accuracy", "batch", "api"],
-        choices=["ingest", "accuracy", "batch", "api"],
+        choices=["ingest", "accuracy", "batch", "api", "febrl"],
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--ingest-customers", type=int, default=2000)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from graph_cdp.matching.blocking import BlockingStats
 from graph_cdp.matching.config import MatchConfig, load_match_config, match_config_from_mapping
+from graph_cdp.matching.defaults import default_model
 from graph_cdp.matching.matcher import Matcher
 from graph_cdp.matching.model import LevelParameters, MatchModel
 from graph_cdp.matching.records import Decision, FieldScore, MatchRecord, ScoredPair
@@ -26,6 +27,7 @@ __all__ = [
     "PersonTraits",
     "ScoredPair",
     "contacts",
+    "default_model",
     "load_match_config",
     "match_config_from_mapping",
     "merge_traits",

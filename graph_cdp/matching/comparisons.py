@@ -149,7 +149,9 @@ def _birth_date(a: Prepared, b: Prepared) -> int:
         return 0
     if x[:4] == y[:4] and x[4:6] == y[6:8] and x[6:8] == y[4:6]:
         return 1
-    if _dl(x, y) <= 1:
+    # One edit changes at most two adjacent digits of eight: it cannot touch both the
+    # first three and the last three, so skip the distance when both differ.
+    if (x[:3] == y[:3] or x[5:] == y[5:]) and _dl(x, y) <= 1:
         return 2
     if x[:6] == y[:6]:
         return 3
@@ -184,7 +186,8 @@ def _postal_code(a: Prepared, b: Prepared) -> int:
         return NULL
     if x == y:
         return 0
-    if _dl(x, y) <= 1:
+    # One edit of a code of three or more characters leaves its first or its last.
+    if (len(x) < 3 or x[0] == y[0] or x[-1] == y[-1]) and _dl(x, y) <= 1:
         return 1
     return 2 if len(x) >= 4 and x[:3] == y[:3] else 3
 
@@ -216,6 +219,8 @@ def _national_id(a: Prepared, b: Prepared) -> int:
         return NULL
     if x == y:
         return 0
+    if abs(len(x) - len(y)) > 2:
+        return 3
     distance = _dl(x, y)
     return 1 if distance <= 1 else 2 if distance <= 2 else 3
 

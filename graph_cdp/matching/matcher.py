@@ -11,11 +11,11 @@ job agree as long as they use the same stored model.
 from __future__ import annotations
 
 import math
-import random
 import time
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from graph_cdp.errors import ConfigurationError
 from graph_cdp.matching.blocking import BlockingStats, blocked_pairs, rule_fields, rule_keys
@@ -79,10 +79,11 @@ class Matcher:
         levels = [len(c.levels) for c in self.comparisons]
         fixed = self._fixed_levels()
 
-        sample = self._random_pairs(records, random.Random(seed))
+        sample = self._random_pairs(records, np.random.default_rng(seed))
         u = estimate_u(self._vectors(prepared, sample), levels)
         start = [initial_m(n) for n in levels]
         sessions = []
+        session_rules = []
         for rule in cfg.training_rules:
             fields_used = rule_fields(rule)
             trained = [
@@ -94,6 +95,7 @@ class Matcher:
             if not pairs or not trained:
                 continue
             patterns, counts = count_patterns(self._vectors(prepared, pairs))
+            session_rules.append((rule, len(pairs)))
             sessions.append(
                 expectation_maximisation(
                     patterns,
@@ -128,8 +130,8 @@ class Matcher:
                 "records": len(records),
                 "u_sample_pairs": len(sample),
                 "sessions": [
-                    {"rule": rule, "iterations": s.iterations, "prior": s.prior}
-                    for rule, s in zip(cfg.training_rules, sessions, strict=False)
+                    {"rule": rule, "pairs": n, "iterations": s.iterations, "prior": s.prior}
+                    for (rule, n), s in zip(session_rules, sessions, strict=True)
                 ],
                 "blocked_pairs": stats.pairs_compared,
                 "seconds": round(time.perf_counter() - began, 3),
@@ -157,9 +159,10 @@ class Matcher:
         return (n * n - sum(s * s for s in sizes.values())) / 2
 
     def _random_pairs(
-        self, records: Sequence[MatchRecord], rng: random.Random
+        self, records: Sequence[MatchRecord], rng: np.random.Generator
     ) -> list[tuple[int, int]]:
         n, want = len(records), self.config.u_sample_pairs
+        link_only = self.config.link_only
         if n < 2:
             return []
         if self._possible(records) <= want:
@@ -167,24 +170,26 @@ class Matcher:
                 (i, j)
                 for i in range(n)
                 for j in range(i + 1, n)
-                if not self.config.link_only or records[i].source != records[j].source
+                if not link_only or records[i].source != records[j].source
             ]
+        sources = np.array([hash(r.source) for r in records])
         pairs: list[tuple[int, int]] = []
         while len(pairs) < want:
-            i, j = rng.randrange(n), rng.randrange(n)
-            if i == j or (self.config.link_only and records[i].source == records[j].source):
-                continue
-            pairs.append((min(i, j), max(i, j)))
-        return pairs
+            i = rng.integers(0, n, size=want)
+            j = rng.integers(0, n, size=want)
+            keep = (i != j) & ((sources[i] != sources[j]) if link_only else True)
+            low, high = np.minimum(i, j)[keep], np.maximum(i, j)[keep]
+            pairs.extend(zip(low.tolist(), high.tolist(), strict=True))
+        return pairs[:want]
 
     def _vectors(
         self, prepared: Sequence[Prepared], pairs: Sequence[tuple[int, int]]
-    ) -> np.ndarray:
-        compares = [c.compare for c in self.comparisons]
-        out = np.empty((len(pairs), len(compares)), dtype=np.int8)
-        for row, (i, j) in enumerate(pairs):
-            a, b = prepared[i], prepared[j]
-            out[row] = [f(a, b) for f in compares]
+    ) -> npt.NDArray[np.int8]:
+        # One comprehension per comparison: the per-pair overhead is paid once per column.
+        out = np.empty((len(pairs), len(self.comparisons)), dtype=np.int8)
+        for c, comparison in enumerate(self.comparisons):
+            compare = comparison.compare
+            out[:, c] = [compare(prepared[i], prepared[j]) for i, j in pairs]
         return out
 
     def _term_frequencies(self, prepared: Sequence[Prepared]) -> dict[str, dict[str, float]]:

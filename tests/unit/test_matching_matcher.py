@@ -17,6 +17,7 @@ from graph_cdp.matching import (
     MatchModel,
     MatchRecord,
     PersonTraits,
+    default_model,
     load_match_config,
 )
 
@@ -126,10 +127,19 @@ def population() -> list[MatchRecord]:
 
 
 @pytest.fixture(scope="module")
-def matcher(population: list[MatchRecord]) -> Matcher:
+def trained(population: list[MatchRecord]) -> Matcher:
     m = Matcher(MatchConfig(u_sample_pairs=50_000))
     m.train(population, seed=1)
     return m
+
+
+@pytest.fixture(scope="module", params=["trained", "default"])
+def matcher(request: pytest.FixtureRequest, population: list[MatchRecord]) -> Matcher:
+    """Each decision test runs under the trained model and under the starting one."""
+    if request.param == "default":
+        return Matcher(MatchConfig(), default_model())
+    trained: Matcher = request.getfixturevalue("trained")
+    return trained
 
 
 def _r(id: str, **traits: object) -> MatchRecord:
@@ -195,17 +205,16 @@ def test_the_waterfall_adds_up(matcher: Matcher) -> None:
     assert pair.weight == pytest.approx(total)
 
 
-def test_term_frequency_makes_a_common_name_weaker(
-    matcher: Matcher, population: list[MatchRecord]
-) -> None:
-    model = matcher.model
+def test_term_frequency_makes_a_common_name_weaker(trained: Matcher) -> None:
+    model = trained.model
     assert model is not None
     common = max(model.tf["first_name"], key=model.tf["first_name"].__getitem__)
     rare = min(model.tf["last_name"], key=model.tf["last_name"].__getitem__)
     assert model.tf_adjustment("first_name", common) < model.tf_adjustment("last_name", rare)
 
 
-def test_candidates_find_the_duplicates(matcher: Matcher, population: list[MatchRecord]) -> None:
+def test_candidates_find_the_duplicates(trained: Matcher, population: list[MatchRecord]) -> None:
+    matcher = trained
     pairs, stats = matcher.candidates(population)
     assert stats.records == len(population)
     # Near-linear: a few pairs per record, not a share of all pairs.
@@ -219,7 +228,8 @@ def test_candidates_find_the_duplicates(matcher: Matcher, population: list[Match
     assert len(merged & truth) / len(merged) > 0.97
 
 
-def test_model_json_round_trip(matcher: Matcher) -> None:
+def test_model_json_round_trip(trained: Matcher) -> None:
+    matcher = trained
     model = matcher.model
     assert model is not None
     again = MatchModel.from_json(model.to_json())
@@ -272,3 +282,28 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, text: str, message: str) ->
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigurationError, match=message):
         load_match_config(path)
+
+
+def test_default_model_covers_every_comparison_and_pins_fixed_m() -> None:
+    from graph_cdp.matching.comparisons import COMPARISONS
+
+    config = MatchConfig(comparisons=tuple(COMPARISONS), tf_adjustment=())
+    model = default_model(config)
+    for name, comparison in COMPARISONS.items():
+        levels = model.comparisons[name]
+        assert [p.level for p in levels] == list(comparison.levels)
+        assert sum(p.m for p in levels) == pytest.approx(1)
+        assert sum(p.u for p in levels) == pytest.approx(1, abs=1e-4)
+    assert model.comparisons["first_name"][-1].m == 1e-9
+    assert MatchModel.from_json(model.to_json()) == model
+
+
+def test_training_reports_the_sessions_it_ran(population: list[MatchRecord]) -> None:
+    matcher = Matcher(
+        MatchConfig(training_rules=("email_local", "birth_date"), u_sample_pairs=2000)
+    )
+    model = matcher.train(population[:800])
+    # No record has an email, so that session had no pairs and did not run.
+    assert [s["rule"] for s in model.training["sessions"]] == ["birth_date"]
+    assert model.training["sessions"][0]["pairs"] > 0
+    assert model.training["u_sample_pairs"] == 2000
