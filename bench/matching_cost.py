@@ -47,11 +47,7 @@ async def bench_matching_cost(store: Store, settings: Settings, customers: int, 
     )
     on = CdpService(store, settings)
     seconds_on = await _ingest(on, events)
-    counts, _, _ = await store.driver.execute_query(
-        "MATCH ()-[l:LINKED {rule: 'fuzzy'}]->() WITH count(l) AS links "
-        "MATCH (m:MatchCandidate) RETURN links, count(m) AS candidates",
-        database_=store.database,
-    )
+    counts = await store.query("bench/count_fuzzy_evidence")
     return {
         "customers": customers,
         "events": len(events),
