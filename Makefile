@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install neo4j neo4j-stop demo test unit lint format bench screenshots serve schema-export clean
+.PHONY: install neo4j neo4j-stop demo test test-tools test-neo4j test-neo4j-stop unit lint format bench screenshots serve schema-export clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -23,8 +23,22 @@ neo4j-stop: $(STAMP)
 demo: neo4j
 	$(BIN)/graph-cdp demo
 
-test: neo4j
-	$(BIN)/pytest
+# The tests wipe their database, so they run on a local server of their own, never on
+# NEO4J_URI (tests/server.py; GRAPH_CDP_TEST_NEO4J_URI, default bolt://127.0.0.1:7691,
+# GRAPH_CDP_TEST_NEO4J_HTTP_PORT 7478, GRAPH_CDP_TEST_NEO4J_HOME .neo4j-test).
+test: $(STAMP) test-tools
+	$(BIN)/python -m tests.server run $(PYTEST_ARGS)
+
+# Chromium, chromedriver, npm, openssl: installed when missing (as root), else named.
+test-tools:
+	scripts/test-tools
+
+# The test server alone, to run pytest by hand: make test-neo4j && .venv/bin/pytest ...
+test-neo4j: $(STAMP)
+	$(BIN)/python -m tests.server start
+
+test-neo4j-stop: $(STAMP)
+	$(BIN)/python -m tests.server stop
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit
@@ -33,6 +47,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -55,4 +70,4 @@ screenshots: neo4j
 	$(BIN)/python -m scripts.screenshots --demo
 
 clean:
-	rm -rf $(VENV) .neo4j .neo4j-bench .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .neo4j .neo4j-bench .neo4j-test .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

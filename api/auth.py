@@ -116,6 +116,10 @@ class KeyRing:
     def names(self) -> list[str]:
         return sorted(p.name for p in self._keys.values())
 
+    def principal_for(self, secret: str) -> Principal | None:
+        """The principal whose secret this is, or None."""
+        return self._keys.get(_digest(secret))
+
     def authenticate(self, authorization: str | None) -> Principal:
         """The principal for an ``Authorization`` header value; raise Unauthenticated."""
         if self.open:

@@ -38,7 +38,9 @@ class Context:
     metrics: Metrics
     principal: Principal
     record: RequestRecord
-    response: Response
+    response: Response | None  # None over WebSocket
+    connection_params: dict[str, object] | None = None  # graphql-transport-ws connection_init
+    socket_authorization: str | None = None  # the WebSocket upgrade's Authorization header
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

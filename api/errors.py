@@ -5,12 +5,18 @@
     └── Forbidden                        FORBIDDEN: the key lacks the operation's scope
 
     request-level errors of GraphQL      GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED
-    the depth limiter                    QUERY_TOO_DEEP
+    the depth limiter (api.limits)       QUERY_TOO_DEEP
+    several operations, no name          OPERATION_NAME_REQUIRED
+    introspection switched off           INTROSPECTION_DISABLED
     the alias and token limiters         LIMIT_EXCEEDED
     anything else                        INTERNAL, message masked, logged in full
 
 Errors of the store (and of configuration) keep their code but not their message: the
 message of a driver error can carry Cypher and addresses, which the client has no use for.
+
+Every error says whether the same request may be sent again: ``extensions.retryable``
+(true for STORE_BUSY and STORE_UNAVAILABLE) and, when it is, ``extensions.retryAfter``
+in seconds (also the HTTP ``Retry-After`` header, see api.app).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
 _PRIVATE_MESSAGES: dict[str, str] = {
     "STORE_ERROR": "The database answered with an unexpected error",
     "STORE_UNAVAILABLE": "The database is unavailable; retry later",
+    "STORE_BUSY": "The database is busy (a lock or a deadlock); nothing was written, retry",
     "BAD_CONFIGURATION": "The server is misconfigured",
     "LOCAL_SERVER_ERROR": "The database server could not be run",
     INTERNAL: INTERNAL_MESSAGE,
@@ -84,22 +91,43 @@ def _with_code(
         positions=error.positions,
         path=error.path,
         original_error=None,
-        extensions={**extra, "code": code},
+        extensions={"retryable": False, **extra, "code": code},
     )
+
+
+def retry_hint(exc: GraphCdpError | None) -> dict[str, Any]:
+    """``retryable`` (always) and ``retryAfter`` (seconds, when retryable)."""
+    if exc is None or not exc.retryable:
+        return {"retryable": False}
+    return {"retryable": True, "retryAfter": exc.retry_after or 1}
+
+
+def retry_after_of(errors: list[GraphQLError]) -> int | None:
+    """The Retry-After of a response: the longest hint among its retryable errors."""
+    hints = [
+        int(e.extensions["retryAfter"])
+        for e in errors
+        if e.extensions and e.extensions.get("retryable") and "retryAfter" in e.extensions
+    ]
+    return max(hints) if hints else None
 
 
 def coded(error: GraphQLError) -> GraphQLError:
     """The error the client sees: with a stable code, and masked if it was not expected."""
     if isinstance((error.extensions or {}).get("code"), str):
+        if "retryable" not in error.extensions:  # type: ignore[operator]
+            error.extensions = {**(error.extensions or {}), **retry_hint(None)}
         return error
     original = error.original_error
     if isinstance(original, GraphCdpError):
         code = code_of(original)
         details = {k: v for k, v in original.details.items() if _jsonable(v) and k != "code"}
+        hint = retry_hint(original)
         if code in _PRIVATE_MESSAGES:
-            logger.error("%s: %s", code, original.message, exc_info=original)
-            return _with_code(error, code, _PRIVATE_MESSAGES[code])
-        return _with_code(error, code, original.message, **details)
+            log = logger.warning if original.retryable else logger.error
+            log("%s: %s", code, original.message, exc_info=original)
+            return _with_code(error, code, _PRIVATE_MESSAGES[code], **hint)
+        return _with_code(error, code, original.message, **details, **hint)
     if isinstance(error, GraphQLSyntaxError):
         if "tokens" in error.message and "Parsing aborted" in error.message:
             return _with_code(error, LIMIT_EXCEEDED)
@@ -122,6 +150,11 @@ class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
+        if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
+            result.errors = [coded(e) for e in result.errors]
+
+    def on_stream_result(self, result: Any) -> None:  # type: ignore[override]
+        """Each result a subscription streams over WebSocket, likewise."""
         if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
             result.errors = [coded(e) for e in result.errors]
 
@@ -153,4 +186,5 @@ def coded_rule(rule: type[ASTValidationRule], code: str) -> type[ASTValidationRu
 
 def error_body(message: str, code: str) -> dict[str, Any]:
     """A GraphQL response for a request refused before it reached the schema."""
-    return {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    extensions = {"code": code, "retryable": False}
+    return {"data": None, "errors": [{"message": message, "extensions": extensions}]}

@@ -30,6 +30,9 @@ class EventInput:
     traits: JSON | None = None
     properties: JSON | None = None
     source: str | None = None
+    context: JSON | None = strawberry.field(
+        default=None, description="anything else the source knows (kept as sent)"
+    )
 
     def to_mapping(self) -> dict[str, Any]:
         raw: dict[str, Any] = {
@@ -41,6 +44,7 @@ class EventInput:
             "traits": self.traits,
             "properties": self.properties,
             "source": self.source,
+            "context": self.context,
         }
         return {k: v for k, v in raw.items() if v is not None}
 

@@ -26,6 +26,7 @@ class RequestRecord:
     operation_type: str | None = None
     key: str | None = None
     error_codes: list[str] = field(default_factory=list)
+    retry_after: int | None = None  # seconds, when an error of the response is retryable
 
 
 def record_of(scope: Scope) -> RequestRecord:

@@ -9,14 +9,12 @@ before it, bounded by the page size limit.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from graph_cdp.errors import InvalidInput, LimitExceeded
+from graph_cdp import cursors
+from graph_cdp.errors import InvalidCursor, InvalidInput, LimitExceeded
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -48,20 +46,15 @@ class Slice(Generic[T]):
 
 
 def encode_cursor(after: str | None, skip: int) -> str:
-    raw = json.dumps([after, skip], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode(after, skip)
 
 
 def decode_cursor(cursor: str, max_skip: int) -> tuple[str | None, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        after, skip = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError):
-        raise InvalidInput("'after' is not a cursor this API returned") from None
+    after, skip = cursors.decode(cursor, 2)
     if not (after is None or isinstance(after, str)) or not isinstance(skip, int):
-        raise InvalidInput("'after' is not a cursor this API returned")
+        raise InvalidCursor("'after' is not a cursor this API returned")
     if not 0 <= skip <= max_skip:
-        raise InvalidInput("'after' is not a cursor this API returned")
+        raise InvalidCursor("'after' is not a cursor this API returned")
     return after, skip
 
 

@@ -22,7 +22,6 @@ from api.types import (
 from graph_cdp import domain
 
 DEFAULT_PAGE = 20
-MAX_PAGE = 100
 
 
 @strawberry.type
@@ -107,7 +106,8 @@ class Profile:
                 self.id, first=n, after=cursor, type=type, channel=channel
             )
 
-        return InteractionConnection.from_slice(await paginate(fetch, first, after, MAX_PAGE))
+        page = await paginate(fetch, first, after, info.context.settings.max_page_size)
+        return InteractionConnection.from_slice(page)
 
     @field("Bridge links whose removal would split this profile.")
     async def weak_points(self, info: Info) -> list[WeakPoint]:

@@ -18,7 +18,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
     SchemaExtension,
 )
 from strawberry.types.execution import ExecutionContext
@@ -26,10 +25,12 @@ from strawberry.types.graphql import OperationType
 
 from api.auth import NOBODY, Scope
 from api.context import Context, Info
-from api.errors import LIMIT_EXCEEDED, QUERY_TOO_DEEP, ErrorCodes, Forbidden, coded_rule
+from api.errors import LIMIT_EXCEEDED, ErrorCodes, Forbidden, coded_rule
+from api.feed import FeedMutation, FeedQuery, Subscription
 from api.inputs import EventInput, IdentifierInput, check_batch
+from api.limits import NoIntrospection, OneOperation, depth_rule
 from api.pagination import check_count, paginate
-from api.profile import DEFAULT_PAGE, MAX_PAGE, Profile, ProfileConnection
+from api.profile import DEFAULT_PAGE, Profile, ProfileConnection
 from api.review import MatchCandidateConnection, ReviewResult
 from api.types import (
     DeadLetter,
@@ -43,19 +44,17 @@ from api.types import (
     mutation,
 )
 from graph_cdp import domain
-from graph_cdp.config import Settings
+from graph_cdp.config import RESOLUTION_MODES, Settings
 from graph_cdp.errors import InvalidInput, ProfileNotFound
 
 DEFAULT_GRAPH_NODES = 200
-MAX_GRAPH_NODES = 2000
 MAX_DEAD_LETTERS = 1000
 MAX_ALIASES = 50
 MAX_TOKENS = 20_000
-RESOLUTION_MODES = ("full", "incremental")
 
 
 @strawberry.type
-class Query:
+class Query(FeedQuery):
     @field("A profile by id; an id merged away finds the survivor.")
     async def profile(self, info: Info, id: strawberry.ID) -> Profile | None:
         found = await info.context.service.profile(str(id))
@@ -70,7 +69,8 @@ class Query:
     async def profiles(
         self, info: Info, first: int | None = DEFAULT_PAGE, after: str | None = None
     ) -> ProfileConnection:
-        page = await paginate(info.context.service.profiles, first, after, MAX_PAGE)
+        maximum = info.context.settings.max_page_size
+        page = await paginate(info.context.service.profiles, first, after, maximum)
         return ProfileConnection.from_slice(page)
 
     @field("Nodes and edges to draw; at most maxNodes nodes.")
@@ -78,7 +78,7 @@ class Query:
         self, info: Info, profile_id: strawberry.ID, max_nodes: int | None = DEFAULT_GRAPH_NODES
     ) -> IdentityGraph:
         max_nodes = DEFAULT_GRAPH_NODES if max_nodes is None else max_nodes
-        check_count(max_nodes, MAX_GRAPH_NODES, "maxNodes")
+        check_count(max_nodes, info.context.settings.max_graph_nodes, "maxNodes")
         graph = await info.context.service.identity_graph(str(profile_id), max_nodes)
         if graph is None:
             raise ProfileNotFound(f"No profile {profile_id!r}", profile_id=str(profile_id))
@@ -107,7 +107,8 @@ class Query:
         async def fetch(n: int, cursor: str | None) -> domain.MatchCandidatePage:
             return await info.context.service.match_candidates(n, cursor, status)
 
-        return MatchCandidateConnection.from_slice(await paginate(fetch, first, after, MAX_PAGE))
+        maximum = info.context.settings.max_page_size
+        return MatchCandidateConnection.from_slice(await paginate(fetch, first, after, maximum))
 
     @field("Inputs refused with their reasons, newest first.")
     async def dead_letters(self, info: Info, first: int | None = 100) -> list[DeadLetter]:
@@ -117,7 +118,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(FeedMutation):
     @mutation("Store events; idempotent by messageId.")
     async def ingest_events(
         self, info: Info, events: list[EventInput], source: str | None = None
@@ -199,7 +200,7 @@ class Guard(SchemaExtension):
         try:
             (context.principal if context else NOBODY).require(needed)  # fail closed
         except Forbidden as exc:
-            if context:
+            if context and context.response is not None:  # None over WebSocket
                 context.response.status_code = 403
             ec.result = GraphQLExecutionResult(
                 data=None, errors=[GraphQLError(exc.message, original_error=exc)]
@@ -221,14 +222,17 @@ class ApiSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> ApiSchema:
-    depth = QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules[0]
     aliases = MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules[0]
-    limits = [coded_rule(depth, QUERY_TOO_DEEP), coded_rule(aliases, LIMIT_EXCEEDED)]
+    limits = [depth_rule(settings.max_query_depth), coded_rule(aliases, LIMIT_EXCEEDED)]
+    if not settings.introspection:
+        limits.append(NoIntrospection)
     return ApiSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             ErrorCodes,
+            OneOperation,
             Guard,
             functools.partial(AddValidationRules, limits),
             functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),

@@ -21,7 +21,7 @@ def serve(settings: Settings) -> None:
         access_log=False,  # api.middleware.Observe logs one line per request instead
         proxy_headers=False,
         server_header=False,
-        ws="none",  # no subscriptions: GraphQL over HTTP only
+        ws="websockets-sansio",  # subscriptions: graphql-transport-ws (docs/activation.md)
     )
 
 

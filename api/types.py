@@ -10,7 +10,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from graph_cdp import domain
-from graph_cdp.resolution.incremental import Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -101,6 +100,9 @@ class Interaction:
     properties: dict[str, Any] = strawberry.field(graphql_type=JSON)
     traits: dict[str, Any] = strawberry.field(graphql_type=JSON)
     identifiers: list[str] = strawberry.field(description="keys of the identifiers observed")
+    context: dict[str, Any] = strawberry.field(
+        graphql_type=JSON, description="context and unknown fields as sent (Segment's context)"
+    )
 
     @classmethod
     def from_domain(cls, i: domain.InteractionView) -> Interaction:
@@ -113,6 +115,7 @@ class Interaction:
             properties=i.properties,
             traits=i.traits,
             identifiers=list(i.identifiers),
+            context=i.context,
         )
 
 
@@ -250,6 +253,18 @@ class Rejection:
     message_id: str | None
     reasons: list[str]
     dead_letter_id: str | None
+    code: str = strawberry.field(
+        description="INVALID_EVENT, INVALID_TEXT, NESTING_TOO_DEEP, TEXT_TOO_LONG, "
+        "NO_USABLE_IDENTIFIER or LIMIT_EXCEEDED"
+    )
+
+
+@strawberry.type(description="Part of an accepted event kept but not used as sent.")
+class IngestWarning:
+    index: int
+    message_id: str
+    path: str = strawberry.field(description="the field, e.g. identifiers[1].value")
+    reason: str
 
 
 @strawberry.type(description="What happened to a batch: nothing sent is silently lost.")
@@ -262,6 +277,9 @@ class IngestResult:
     blocked_identifiers: list[str]
     customers_created: int
     customers_merged: int
+    warnings: list[IngestWarning] = strawberry.field(
+        description="malformed identifiers kept (status invalid, never linked), unknown fields"
+    )
 
     @classmethod
     def from_domain(cls, r: domain.IngestResult) -> IngestResult:
@@ -274,6 +292,7 @@ class IngestResult:
                     message_id=x.message_id,
                     reasons=list(x.reasons),
                     dead_letter_id=x.dead_letter_id,
+                    code=x.code,
                 )
                 for x in r.rejected
             ],
@@ -282,6 +301,10 @@ class IngestResult:
             blocked_identifiers=list(r.blocked_identifiers),
             customers_created=r.customers_created,
             customers_merged=r.customers_merged,
+            warnings=[
+                IngestWarning(index=w.index, message_id=w.message_id, path=w.path, reason=w.reason)
+                for w in r.warnings
+            ],
         )
 
 
@@ -338,7 +361,7 @@ class RevokeResult:
     identifiers_moved: int
 
     @classmethod
-    def from_domain(cls, o: Outcome) -> RevokeResult:
+    def from_domain(cls, o: domain.RevokeResult) -> RevokeResult:
         return cls(
             unit_size=o.unit_size,
             customers_created=o.customers_created,
@@ -353,8 +376,12 @@ class DeadLetter:
     id: strawberry.ID
     at: datetime
     reasons: list[str]
-    payload: dict[str, Any] = strawberry.field(graphql_type=JSON)
+    payload: Any = strawberry.field(
+        graphql_type=JSON, description="the event as sent; if truncated, its JSON's first bytes"
+    )
     replayed: bool
+    payload_bytes: int = strawberry.field(description="the size of the whole payload's JSON")
+    truncated: bool = strawberry.field(description="only the first bytes were kept")
 
     @classmethod
     def from_domain(cls, d: domain.DeadLetter) -> DeadLetter:
@@ -364,6 +391,8 @@ class DeadLetter:
             reasons=list(d.reasons),
             payload=d.payload,
             replayed=d.replayed,
+            payload_bytes=d.payload_bytes,
+            truncated=d.truncated,
         )
 
 

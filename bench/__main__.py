@@ -1,4 +1,5 @@
-"""`make bench`: ingest, accuracy, batch, API latency, FEBRL; reports in bench/reports/.
+"""`make bench`: ingest, accuracy, batch, API latency, FEBRL, partial acceptance and
+activation benchmarks; reports in bench/reports/.
 
 Runs against the Neo4j in the environment (the Makefile starts a separate local
 server for benchmarks, so they never wipe your data).
@@ -14,11 +15,13 @@ from typing import Any
 from rich.console import Console
 
 from bench.accuracy import bench_accuracy
+from bench.activation import activation_lines, bench_activation
 from bench.api_latency import api_latency_lines, bench_api_latency
 from bench.batch import bench_batch
 from bench.common import write_report
 from bench.febrl import bench_febrl, febrl_lines
 from bench.ingest import bench_ingest
+from bench.partial import bench_partial, partial_lines
 from graph_cdp.config import Settings
 from graph_cdp.store import Store
 
@@ -40,21 +43,44 @@ def _ingest_lines(r: dict[str, Any]) -> list[str]:
     ]
 
 
+def _share(share: dict[str, int]) -> str:
+    return f"{share['hit']} / {share['total']}"
+
+
 def _accuracy_lines(r: dict[str, Any]) -> list[str]:
-    ours, naive = r["graph_cdp"], r["naive_components"]
-    rows = ["precision", "recall", "f1", "over_merged", "largest_entity", "entities"]
+    columns = {f"graph-cdp, `{name}` rule": v for name, v in r["graph_cdp"].items()}
+    columns["naive components"] = r["naive_components"]
+    rows: list[tuple[str, Any]] = [
+        ("oracle precision", lambda s: f"{s['oracle']['precision']:.4f}"),
+        ("oracle recall", lambda s: f"{s['oracle']['recall']:.4f}"),
+        ("oracle F1", lambda s: f"{s['oracle']['f1']:.4f}"),
+        ("person precision", lambda s: f"{s['persons']['precision']:.4f}"),
+        ("person recall", lambda s: f"{s['persons']['recall']:.4f}"),
+        ("person F1", lambda s: f"{s['persons']['f1']:.4f}"),
+        ("over-merged profiles", lambda s: str(s["oracle"]["over_merged"])),
+        ("largest profile", lambda s: str(s["oracle"]["largest_entity"])),
+        ("cross-channel persons joined", lambda s: _share(s["cross_channel_joined"])),
+        ("trap pairs merged", lambda s: str(s["trap_pairs_merged_total"])),
+        ("joined only through own device: whole", lambda s: _share(s["weak_only_joined"])),
+        ("two mailboxes on own device: whole", lambda s: _share(s["two_mailboxes_joined"])),
+    ]
     lines = [
         f"{r['customers']} customers, {r['events']} events ({r['mode']}); "
-        f"invariants hold: {r['invariants_ok']}.",
+        f"cases: `{json.dumps(r['cases'])}`; invariants hold: {r['invariants_ok']}.",
         "",
-        "| metric | graph-cdp | naive components |",
-        "| --- | ---: | ---: |",
+        "| metric | " + " | ".join(columns) + " |",
+        "| --- |" + " ---: |" * len(columns),
     ]
-    for key in rows:
-        a, b = ours[key], naive[key]
-        fmt = "{:.4f}" if isinstance(a, float) else "{}"
-        lines.append(f"| {key} | {fmt.format(a)} | {fmt.format(b)} |")
-    lines += ["", f"Refused links by rule: `{json.dumps(r['job'].get('refusedByRule'))}`"]
+    for label, cell in rows:
+        lines.append(f"| {label} | " + " | ".join(cell(s) for s in columns.values()) + " |")
+    for name, v in r["graph_cdp"].items():
+        traps = {k: t["hit"] for k, t in v["trap_pairs_merged"].items()}
+        lines += [
+            "",
+            f"`{name}`: refused links by rule `{json.dumps(v['job'].get('refusedByRule'))}`; "
+            f"trap pairs merged by kind `{json.dumps(traps)}`.",
+        ]
+    lines += ["", f"Seconds: `{json.dumps({k: round(v, 1) for k, v in r['seconds'].items()})}`"]
     return lines
 
 
@@ -101,11 +127,19 @@ async def main(args: argparse.Namespace) -> None:
         if "batch" in args.only:
             r = await bench_batch(store, settings, args.batch_identifiers, args.seed)
             console.print(write_report("batch", r, _batch_lines(r)).read_text())
+        if "partial" in args.only:
+            r = await bench_partial(store, settings, args.partial_customers, args.seed)
+            console.print(write_report("partial", r, partial_lines(r)).read_text())
         if "api" in args.only:
             r = await bench_api_latency(
                 settings, args.api_profiles, args.api_requests, args.api_concurrency, args.api_key
             )
             console.print(write_report("api_latency", r, api_latency_lines(r)).read_text())
+        if "activation" in args.only:
+            r = await bench_activation(
+                store, settings, args.activation_customers, args.seed, args.webhook_deliveries
+            )
+            console.print(write_report("activation", r, activation_lines(r)).read_text())
     finally:
         await store.close()
 
@@ -116,16 +150,19 @@ def parse() -> argparse.Namespace:
         "--only",
         nargs="+",
         default=["ingest", "accuracy", "batch", "api"],
-        choices=["ingest", "accuracy", "batch", "api", "febrl"],
+        choices=["ingest", "accuracy", "batch", "api", "febrl", "partial", "activation"],
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--ingest-customers", type=int, default=2000)
     parser.add_argument("--accuracy-customers", type=int, default=20000)
     parser.add_argument("--incremental", action="store_true", help="resolve on every write")
+    parser.add_argument("--partial-customers", type=int, default=1000)
     parser.add_argument("--batch-identifiers", type=int, default=1_000_000)
     parser.add_argument("--api-profiles", type=int, default=200)
     parser.add_argument("--api-requests", type=int, default=400)
     parser.add_argument("--api-concurrency", type=int, default=16)
+    parser.add_argument("--activation-customers", type=int, default=1000)
+    parser.add_argument("--webhook-deliveries", type=int, default=200)
     parser.add_argument("--api-key", help="api: a read+write API key, when keys are configured")
     return parser.parse_args()
 

@@ -2,5 +2,5 @@
 MATCH (c:Customer)
 WHERE c.mergedInto IS NOT NULL
   AND (COUNT { (c)-[:MERGED_INTO]->() } <> 1 OR EXISTS { (c)-[:MERGED_INTO*1..]->(c) })
-RETURN c.id AS id
-LIMIT $limit
+WITH c.id AS id ORDER BY id
+RETURN count(id) AS total, collect(id)[..$limit] AS examples

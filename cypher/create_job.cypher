@@ -1,3 +1,5 @@
-// A resolution job, recorded before it starts.
-CREATE (j:ResolutionJob {id: $id, mode: $mode, status: 'running', startedAt: $now, heartbeat: $now})
+// A resolution job, recorded before it starts, with the process that runs it.
+CREATE (j:ResolutionJob {
+  id: $id, mode: $mode, status: 'running', startedAt: $now, heartbeatAt: $now, owner: $owner
+})
 RETURN j.id AS id

@@ -1,4 +1,5 @@
-// Identity evidence between two identifiers, stored once as (smaller key)-[:LINKED]->(larger key).
+// Identity evidence between two identifiers, stored once as (smaller key)-[:LINKED]->(larger key);
+// a new link touching an inactive identifier is refused by the first of $precedence that applies.
 UNWIND $rows AS row
 MATCH (a:Identifier {key: row.a})
 MATCH (b:Identifier {key: row.b})
@@ -6,8 +7,7 @@ MERGE (a)-[l:LINKED]->(b)
   ON CREATE SET l.count = 0, l.explicit = 0, l.rule = row.rule, l.firstSeen = row.firstSeen,
                 l.lastSeen = row.lastSeen, l.sources = [], l.createdAt = $now,
                 l.active = a.status = 'ok' AND b.status = 'ok',
-                l.refusedBy = CASE WHEN a.status = 'blocked' OR b.status = 'blocked' THEN 'blocked'
-                                   WHEN a.status = 'hub' OR b.status = 'hub' THEN 'hub' END
+                l.refusedBy = [r IN $precedence WHERE r IN [a.status, b.status]][0]
 SET l.count = l.count + row.count,
     l.explicit = l.explicit + row.explicit,
     l.rule = CASE WHEN l.explicit + row.explicit > 0 THEN 'explicit' ELSE 'co_occurrence' END,

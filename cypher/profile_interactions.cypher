@@ -7,6 +7,6 @@ WITH found, size(found) AS total
 UNWIND found AS e
 WITH e, total
 WHERE $afterAt IS NULL OR e.at < $afterAt OR (e.at = $afterAt AND e.id < $afterId)
-RETURN e {.id, .type, .channel, .source, .at, .properties, .traits, .identifierKeys} AS e, total
+RETURN e {.id, .type, .channel, .source, .at, .properties, .traits, .identifierKeys, .context} AS e, total
 ORDER BY e.at DESC, e.id DESC
 LIMIT $limit

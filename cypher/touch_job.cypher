@@ -1,3 +1,3 @@
 // A running job's heartbeat and progress.
 MATCH (j:ResolutionJob {id: $id})
-SET j.heartbeat = $now, j.progress = $progress
+SET j.heartbeatAt = $now, j.progress = $progress

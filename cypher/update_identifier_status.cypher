@@ -1,9 +1,10 @@
-// Degree and status (blocked > hub > ok) of identifiers whose links changed.
+// Degree and status (invalid > blocked > hub > ok; an invalid value stays invalid) of identifiers whose links changed.
 UNWIND $rows AS row
 MATCH (i:Identifier {key: row.key})
 WITH i, row, COUNT { (i)-[:LINKED]-() } AS degree, i.status AS before
 WITH i, row, degree, before,
-     CASE WHEN row.blocked IS NOT NULL THEN 'blocked'
+     CASE WHEN before = 'invalid' THEN 'invalid'
+          WHEN row.blocked IS NOT NULL THEN 'blocked'
           WHEN degree > row.threshold THEN 'hub'
           ELSE 'ok' END AS status
 SET i.degree = degree, i.status = status, i.blockedReason = row.blocked,

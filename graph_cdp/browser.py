@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources.abc import Traversable
 
-from graph_cdp.config import Settings
+from graph_cdp.config import PASSWORD_FILE, Settings
 from graph_cdp.errors import ConfigurationError
 from graph_cdp.store.cypher import cypher_root, load
 
@@ -216,7 +216,8 @@ def browser_command(settings: Settings) -> str:
     lines = [
         f"Neo4j Browser: {connect_url(settings)}",
         f"  connect to {settings.neo4j_uri} as {settings.neo4j_user} "
-        "with the password in NEO4J_PASSWORD",
+        f"with the password in NEO4J_PASSWORD (unset: the one in "
+        f"{settings.neo4j_home / PASSWORD_FILE})",
         "",
         "Style (identifiers coloured by kind, customers large, interactions small):",
         f"  drag {style_path()} onto the Browser window,",

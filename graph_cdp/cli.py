@@ -9,14 +9,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from graph_cdp.config import Settings, load_settings
 from graph_cdp.errors import GraphCdpError
 from graph_cdp.neo4j_local import LocalServer, ensure_neo4j
 from graph_cdp.store import Store
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# No emoji codes and no markup in what we print: a message like "name:secret:read+write"
+# must reach the terminal as written (rich would draw ":secret:" as an emoji).
+console = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -28,9 +31,20 @@ def _neo4j_start(args: argparse.Namespace, settings: Settings) -> int:
     started, seconds = server.start()
     verb = "started" if started else "was already running"
     console.print(f"Neo4j {verb} ({seconds:.1f} s).")
+    if server.generated_password is not None:
+        _print_generated_password(server, server.generated_password)
     console.print(f"  Bolt:    {server.bolt_uri}")
     console.print(f"  Browser: {server.browser_url}  (user {settings.neo4j_user})")
     return 0
+
+
+def _print_generated_password(server: LocalServer, password: str) -> None:
+    """Shown once, when the server's data is created without NEO4J_PASSWORD."""
+    console.print(
+        f"  Password: {password}  (generated; stored in {server.layout.password_file}, "
+        f"mode 600, and read from there by graph-cdp when NEO4J_PASSWORD is unset)",
+        markup=False,
+    )
 
 
 def _neo4j_stop(args: argparse.Namespace, settings: Settings) -> int:
@@ -56,6 +70,8 @@ def _neo4j_ensure(args: argparse.Namespace, settings: Settings) -> int:
         f"Neo4j answers at {settings.neo4j_uri} ({ensured.how}"
         f"{', started now' if ensured.started_now else ''}, {ensured.seconds:.1f} s)."
     )
+    if ensured.generated_password is not None:
+        _print_generated_password(LocalServer(settings), ensured.generated_password)
     return 0
 
 
@@ -98,9 +114,9 @@ def _resolve(args: argparse.Namespace, settings: Settings) -> int:
 def _check(args: argparse.Namespace, settings: Settings) -> int:
     from graph_cdp.commands import with_service
 
-    report = with_service(settings, lambda service: service.check())
+    report = with_service(settings, lambda service: service.check(args.examples))
     for line in report.lines():
-        console.print(line)
+        console.print(line, markup=False)
     return 0 if report.ok else 1
 
 
@@ -149,6 +165,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     serve(settings.model_copy(update=overrides))
+    return 0
+
+
+def _webhooks_run(args: argparse.Namespace, settings: Settings) -> int:
+    from graph_cdp.commands import with_service
+    from graph_cdp.feed.delivery import run_until_signalled
+
+    console.print("delivering webhooks until SIGINT or SIGTERM")
+    with_service(settings, lambda service: run_until_signalled(service.store, settings))
+    console.print("webhook worker stopped")
     return 0
 
 
@@ -206,7 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     resolve = sub.add_parser("resolve", help="run a resolution job")
     resolve.add_argument("--full", action="store_true", help="recompute everything")
 
-    sub.add_parser("check", help="verify the invariants; non-zero exit when one breaks")
+    check = sub.add_parser("check", help="verify the invariants; non-zero exit when one breaks")
+    check.add_argument(
+        "--examples", type=int, default=10, help="offenders shown per broken invariant"
+    )
 
     dead = sub.add_parser("dead-letters", help="rejected events").add_subparsers(
         dest="action", required=True
@@ -229,6 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the GraphQL API (uvicorn)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+
+    hooks = sub.add_parser("webhooks", help="webhook delivery").add_subparsers(
+        dest="action", required=True
+    )
+    hooks.add_parser("run", help="deliver in this process (the API also does, in its own)")
 
     browser = sub.add_parser("browser", help="the Neo4j Browser URL, style and saved queries")
     browser.add_argument(
@@ -262,6 +296,7 @@ HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("match", "train"): _match_train,
     ("sample", None): _sample,
     ("serve", None): _serve,
+    ("webhooks", "run"): _webhooks_run,
     ("browser", None): _browser,
     ("demo", None): _demo,
 }
@@ -273,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args, load_settings())
     except GraphCdpError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
+        err.print(Text("error: ", style="red") + Text(exc.message))
         return 2
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -100,7 +100,7 @@ def ingest_file(
                         totals["duplicates"] += result.duplicates
                         totals["rejected"] += len(result.rejected)
                     if unreadable:
-                        await service.ingestor.keep_unreadable(unreadable, source_name)
+                        await service.keep_unreadable(unreadable, source_name)
                         totals["unreadable"] += len(unreadable)
                     bar.advance(task, len(pending))
                     pending.clear()

@@ -5,8 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# What a resolution job may be asked to do (fixed by the code, not the environment).
+RESOLUTION_MODES = ("full", "incremental")
+# What docker-compose.yml uses when NEO4J_PASSWORD is unset; the local server never does.
+COMPOSE_PASSWORD = "graph-cdp-local"
+# Where a local server's generated password lives, under its home (mode 600).
+PASSWORD_FILE = "password"
+
+
+def read_password_file(home: Path) -> str | None:
+    """The password ``graph-cdp neo4j start`` generated for the server in ``home``."""
+    try:
+        return (home / PASSWORD_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
 
 
 def _default_cache_dir() -> Path:
@@ -25,7 +40,8 @@ class Settings(BaseSettings):
     # --- Neo4j connection (any Neo4j 5.x: local, Docker, Aura, a cluster) ---
     neo4j_uri: str = Field("bolt://127.0.0.1:7687", validation_alias=_env("NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=_env("NEO4J_USER"))
-    neo4j_password: str = Field("graph-cdp-local", validation_alias=_env("NEO4J_PASSWORD"))
+    # Unset: the local server's generated password (see password_given), else compose's.
+    neo4j_password: str = Field("", validation_alias=_env("NEO4J_PASSWORD"))
     neo4j_database: str = Field("neo4j", validation_alias=_env("NEO4J_DATABASE"))
 
     # --- the local Neo4j Community server (graph-cdp neo4j start) ---
@@ -40,6 +56,18 @@ class Settings(BaseSettings):
     neo4j_pagecache: str = Field("2g", validation_alias=_env("GRAPH_CDP_NEO4J_PAGECACHE"))
     neo4j_start_timeout: float = Field(
         180.0, validation_alias=_env("GRAPH_CDP_NEO4J_START_TIMEOUT")
+    )
+    # How long the driver retries a transaction on transient errors (deadlocks, lock
+    # timeouts) before the caller gets STORE_BUSY.
+    neo4j_retry_seconds: float = Field(30.0, validation_alias=_env("GRAPH_CDP_NEO4J_RETRY_SECONDS"))
+
+    # --- resolution jobs ---
+    job_heartbeat_seconds: float = Field(
+        5.0, validation_alias=_env("GRAPH_CDP_JOB_HEARTBEAT_SECONDS")
+    )
+    # A running job of another host with no heartbeat for this long is marked failed.
+    job_stale_after_seconds: float = Field(
+        60.0, validation_alias=_env("GRAPH_CDP_JOB_STALE_AFTER_SECONDS")
     )
 
     # --- identifiers ---
@@ -60,6 +88,17 @@ class Settings(BaseSettings):
     )
     max_event_bytes: int = Field(65536, validation_alias=_env("GRAPH_CDP_MAX_EVENT_BYTES"))
     max_batch_size: int = Field(1000, validation_alias=_env("GRAPH_CDP_MAX_BATCH_SIZE"))
+    max_json_depth: int = Field(32, validation_alias=_env("GRAPH_CDP_MAX_JSON_DEPTH"))
+    max_text_length: int = Field(256, validation_alias=_env("GRAPH_CDP_MAX_TEXT_LENGTH"))
+    max_dead_letter_bytes: int = Field(
+        16384, validation_alias=_env("GRAPH_CDP_MAX_DEAD_LETTER_BYTES")
+    )
+
+    # --- read limits ---
+    # A client page holds at most max_page_size items; the service itself serves up to
+    # twice that (a page plus the rows before a mid-page cursor, see api/pagination.py).
+    max_page_size: int = Field(100, validation_alias=_env("GRAPH_CDP_MAX_PAGE_SIZE"))
+    max_graph_nodes: int = Field(2000, validation_alias=_env("GRAPH_CDP_MAX_GRAPH_NODES"))
 
     # --- resolution rules (a TOML file; the built-in defaults when unset) ---
     rules_file: Path | None = Field(None, validation_alias=_env("GRAPH_CDP_RULES_FILE"))
@@ -74,11 +113,30 @@ class Settings(BaseSettings):
         None, validation_alias=_env("GRAPH_CDP_MATCH_REVIEW_THRESHOLD")
     )
 
+    # --- activation: the change log and webhooks (docs/activation.md) ---
+    change_log: bool = Field(True, validation_alias=_env("GRAPH_CDP_CHANGE_LOG"))
+    feed_poll_seconds: float = Field(0.2, validation_alias=_env("GRAPH_CDP_FEED_POLL_SECONDS"))
+    webhooks_enabled: bool = Field(True, validation_alias=_env("GRAPH_CDP_WEBHOOKS"))
+    webhook_timeout_seconds: float = Field(
+        10.0, validation_alias=_env("GRAPH_CDP_WEBHOOK_TIMEOUT_SECONDS")
+    )
+    webhook_backoff_seconds: float = Field(
+        1.0, validation_alias=_env("GRAPH_CDP_WEBHOOK_BACKOFF_SECONDS")
+    )
+    webhook_backoff_max_seconds: float = Field(
+        300.0, validation_alias=_env("GRAPH_CDP_WEBHOOK_BACKOFF_MAX_SECONDS")
+    )
+    webhook_max_failures: int = Field(20, validation_alias=_env("GRAPH_CDP_WEBHOOK_MAX_FAILURES"))
+
     # --- the API ---
     host: str = Field("127.0.0.1", validation_alias=_env("GRAPH_CDP_HOST"))
     port: int = Field(8000, validation_alias=_env("GRAPH_CDP_PORT"))
     api_keys: str = Field("", validation_alias=_env("GRAPH_CDP_API_KEYS"))
+    write_keys: str = Field("", validation_alias=_env("GRAPH_CDP_WRITE_KEYS"))
     max_query_depth: int = Field(12, validation_alias=_env("GRAPH_CDP_MAX_QUERY_DEPTH"))
+    introspection: bool = Field(True, validation_alias=_env("GRAPH_CDP_INTROSPECTION"))
+    ready_timeout: float = Field(0.5, validation_alias=_env("GRAPH_CDP_READY_TIMEOUT"))
+    ready_cache_seconds: float = Field(1.0, validation_alias=_env("GRAPH_CDP_READY_CACHE_SECONDS"))
     log_level: str = Field("INFO", validation_alias=_env("GRAPH_CDP_LOG_LEVEL"))
 
     @field_validator("extra_kinds", "blocked_values", "blocked_patterns", mode="before")
@@ -88,6 +146,36 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    _derived_password: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _stored_password(self) -> Settings:
+        """Without NEO4J_PASSWORD: the local server's stored password, else compose's default."""
+        if not self.neo4j_password:
+            derived = read_password_file(self.neo4j_home) or COMPOSE_PASSWORD
+            # A frozen model: set once, here, while it is being built.
+            object.__setattr__(self, "neo4j_password", derived)
+            self._derived_password = derived
+        return self
+
+    @property
+    def password_given(self) -> bool:
+        """True when NEO4J_PASSWORD (or the caller) chose the password."""
+        return self.neo4j_password != self._derived_password
+
+    @field_validator("change_log", "webhooks_enabled", mode="before")
+    @classmethod
+    def _on_off(cls, value: object) -> object:
+        """``on``/``off`` as well as pydantic's true/false, 1/0."""
+        if isinstance(value, str) and value.strip().lower() in ("on", "off"):
+            return value.strip().lower() == "on"
+        return value
+
+    @property
+    def max_service_page(self) -> int:
+        """The most items one service read returns (see ``max_page_size``)."""
+        return 2 * self.max_page_size
 
     @property
     def neo4j_bolt_port(self) -> int:

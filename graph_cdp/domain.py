@@ -14,7 +14,7 @@ class IdentifierView:
     key: str
     first_seen: datetime | None = None
     last_seen: datetime | None = None
-    status: str = "ok"  # "ok" | "blocked" | "hub"
+    status: str = "ok"  # "ok" | "blocked" | "hub" | "invalid"
     status_reason: str | None = None
 
 
@@ -39,6 +39,7 @@ class InteractionView:
     properties: dict[str, Any]
     traits: dict[str, Any]
     identifiers: tuple[str, ...] = ()
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,17 @@ class Rejection:
     message_id: str | None
     reasons: list[str]
     dead_letter_id: str | None = None
+    code: str = "INVALID_EVENT"  # the most specific error code of the reasons
+
+
+@dataclass(frozen=True)
+class IngestWarning:
+    """Part of an accepted event that was kept but not used as sent (a malformed phone)."""
+
+    index: int
+    message_id: str
+    path: str  # the field, e.g. identifiers[2].value, or traits.phone for Segment calls
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -198,6 +210,7 @@ class IngestResult:
     blocked_identifiers: list[str]  # keys stored as evidence but never linked
     customers_created: int = 0
     customers_merged: int = 0
+    warnings: list[IngestWarning] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -222,9 +235,24 @@ class DeleteResult:
 
 
 @dataclass(frozen=True)
+class RevokeResult:
+    """What re-resolving after a revoked link changed."""
+
+    a: str  # the link's ends, normalized keys, smaller first
+    b: str
+    unit_size: int
+    customers_created: int
+    splits: int
+    merges: int
+    identifiers_moved: int
+
+
+@dataclass(frozen=True)
 class DeadLetter:
     id: str
     at: datetime
     reasons: list[str]
-    payload: dict[str, Any]
+    payload: Any  # the event as sent; when truncated, the first bytes of its JSON text
     replayed: bool
+    payload_bytes: int = 0  # the size of the whole payload's JSON
+    truncated: bool = False

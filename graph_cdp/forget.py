@@ -8,18 +8,21 @@ from itertools import combinations
 
 from neo4j import AsyncManagedTransaction
 
-from graph_cdp.domain import DeleteResult
+from graph_cdp.domain import DeleteResult, RevokeResult
 from graph_cdp.errors import IdentifierNotFound, ProfileNotFound
 from graph_cdp.identifiers import IdentifierPolicy
-from graph_cdp.resolution.incremental import Outcome, UnitHook, resolve_seeds
+from graph_cdp.resolution.change_log import deleted_record
+from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules
+from graph_cdp.resolve_units import UnitHook, refresh_statuses, resolve_seeds
 from graph_cdp.store import Store, run
+from graph_cdp.store.changes import append_changes, change_log_on
+from graph_cdp.store.statuses import read_status_inputs
 
 
 async def _refresh(
     tx: AsyncManagedTransaction,
     keys: list[str],
-    policy: IdentifierPolicy,
     rules: Rules,
     now: datetime,
     reason: str,
@@ -28,15 +31,7 @@ async def _refresh(
     """Degrees and statuses of identifiers whose links changed, then resolve their units."""
     if not keys:
         return Outcome()
-    rows = await run(tx, "identifier_statuses", keys=keys)
-    status_rows = [
-        {"key": r["key"], "blocked": r["blocked"], "threshold": rules.hub_threshold(r["kind"])}
-        for r in rows
-    ]
-    statuses = await run(tx, "update_identifier_status", rows=status_rows)
-    inactive = sorted(r["key"] for r in statuses if r["status"] != "ok")
-    if inactive:
-        await run(tx, "refuse_links_of_inactive", keys=inactive)
+    await refresh_statuses(tx, await read_status_inputs(tx, keys), rules)
     return await resolve_seeds(tx, keys, rules, now, reason=reason, after=after)
 
 
@@ -62,6 +57,10 @@ class Forgetter:
         now = datetime.now(UTC)
 
         async def work(tx: AsyncManagedTransaction) -> DeleteResult:
+            if change_log_on.get():  # what goes, told to everyone downstream (hashes only)
+                for s in await run(tx, "erasure_subjects", id=survivor):
+                    rows = [deleted_record(survivor, s["merged"], s["keys"]).row()]
+                    await append_changes(tx, rows, cause="forget", job_id=None, now=now)
             await run(tx, "forget_match_evidence", id=survivor)
             result = await run(tx, "forget_customer", id=survivor)
             if not result:
@@ -75,9 +74,7 @@ class Forgetter:
                 rows = [{"a": a, "b": b, "count": n} for (a, b), n in sorted(pairs.items())]
                 await run(tx, "decrement_links", rows=rows)
             touched = sorted(set(r["neighbours"]) | {k for keys in r["remaining"] for k in keys})
-            outcome = await _refresh(
-                tx, touched, self.policy, self.rules, now, "forget", self.after
-            )
+            outcome = await _refresh(tx, touched, self.rules, now, "forget", self.after)
             return DeleteResult(
                 profile_id=survivor,
                 deleted=True,
@@ -91,7 +88,7 @@ class Forgetter:
 
     async def revoke_link(
         self, a: tuple[str, str], b: tuple[str, str], reason: str = "revoked by operator"
-    ) -> Outcome:
+    ) -> RevokeResult:
         """Keep the evidence, never merge through it again; re-resolve its unit (may split)."""
         ka, kb = sorted((self.policy.normalize(*a).key, self.policy.normalize(*b).key))
         now = datetime.now(UTC)
@@ -104,4 +101,13 @@ class Forgetter:
                 tx, [ka, kb], self.rules, now, reason="revoke", after=self.after
             )
 
-        return await self.store.write(work)
+        outcome = await self.store.write(work)
+        return RevokeResult(
+            a=ka,
+            b=kb,
+            unit_size=outcome.unit_size,
+            customers_created=outcome.customers_created,
+            splits=outcome.splits,
+            merges=outcome.merges,
+            identifiers_moved=outcome.identifiers_moved,
+        )

@@ -20,16 +20,17 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from graph_cdp.graph_types import Unit
 from graph_cdp.match_records import StoredRecord, build_records, record_from_json
 from graph_cdp.matching.config import MatchConfig
 from graph_cdp.matching.matcher import Matcher
 from graph_cdp.matching.model import MatchModel
 from graph_cdp.matching.records import Decision, MatchRecord, ScoredPair
 from graph_cdp.resolution.clustering import Resolution
-from graph_cdp.resolution.incremental import Outcome, resolve_seeds
+from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules
+from graph_cdp.resolve_units import resolve_seeds
 from graph_cdp.store import run
-from graph_cdp.store.units import Unit
 
 Pair = tuple[str, str]
 

@@ -6,7 +6,8 @@ Built-in kinds (caller-facing name -> Neo4j label)::
     phone        Phone        aliases: phone_number, phoneNumber, mobile, msisdn, tel, telephone
     device_id    Device       aliases: device, deviceId, idfa, idfv, gaid, adid,
                               advertising_id, android_id
-    cookie_id    Cookie       aliases: cookie, cookieId, anonymous_id, anonymousId, anon_id
+    cookie_id    Cookie       aliases: cookie, cookieId
+    anonymous_id AnonymousId  aliases: anonymousId, anon_id (Segment's anonymousId)
     loyalty_id   LoyaltyId    aliases: loyalty, loyaltyId, loyalty_number, loyalty_card
     customer_id  CustomerId   aliases: customer, customerId, user_id, userId, user
 
@@ -32,11 +33,10 @@ space from a CSV export). Then, per kind:
 * device_id: a UUID (IDFA, GAID, IDFV; with or without dashes or braces) becomes its
   lower-case dashed form; another id (e.g. a 16-hex Android ID) is lower-cased and must
   match ``[a-z0-9._:-]{4,128}`` with at least one letter or digit.
-* cookie_id, customer_id and extra kinds: case kept (ids are opaque and often
+* cookie_id, anonymous_id, customer_id and extra kinds: case kept (ids are opaque and often
   case-sensitive), 1..256 characters, no control or invisible characters.
 * loyalty_id: as above; a ``program:number`` prefix has its program lower-cased
-  (program codes are case-insensitive, card numbers may not be); see
-  :func:`loyalty_program`.
+  (program codes are case-insensitive, card numbers may not be).
 
 Junk (``null``, ``n/a``, placeholder emails, ...) is normalized and *flagged*, never an
 exception: it is kept as evidence and resolution never links through it.
@@ -63,6 +63,7 @@ BUILTIN_KINDS: Mapping[str, str] = MappingProxyType(
         "phone": "Phone",
         "device_id": "Device",
         "cookie_id": "Cookie",
+        "anonymous_id": "AnonymousId",
         "loyalty_id": "LoyaltyId",
         "customer_id": "CustomerId",
     }
@@ -76,7 +77,8 @@ ALIASES: Mapping[str, str] = MappingProxyType(
             ("device", "idfa", "idfv", "gaid", "adid", "advertising_id", "android_id"),
             "device_id",
         ),
-        **dict.fromkeys(("cookie", "anonymous_id", "anon_id"), "cookie_id"),
+        "cookie": "cookie_id",
+        "anon_id": "anonymous_id",
         **dict.fromkeys(("loyalty", "loyalty_number", "loyalty_card"), "loyalty_id"),
         **dict.fromkeys(("customer", "user_id", "user"), "customer_id"),
     }
@@ -84,7 +86,7 @@ ALIASES: Mapping[str, str] = MappingProxyType(
 
 # Labels other parts of the graph already use: a kind must not reuse one.
 RESERVED_LABELS: frozenset[str] = frozenset(
-    {"Identifier", "Interaction", "Customer", "ResolutionJob"}
+    {"Identifier", "Interaction", "Customer", "ResolutionJob", "Invalid", "Account", "DeadLetter"}
 )
 
 MAX_VALUE_LENGTH = 256
@@ -171,16 +173,6 @@ def _normalize_loyalty(value: str) -> str:
     return value
 
 
-def loyalty_program(identifier: Identifier) -> str | None:
-    """The program of a ``program:number`` loyalty id (lower-case), else None."""
-    if identifier.kind != "loyalty_id":
-        return None
-    program, sep, number = identifier.value.partition(":")
-    if sep and number and _PROGRAM_RE.fullmatch(program):
-        return program
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class Identifier:
     """One normalized identifier value of one kind; ``key`` is unique in the graph."""
@@ -191,13 +183,6 @@ class Identifier:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.value}"
-
-    @classmethod
-    def from_key(cls, key: str) -> Identifier:
-        kind, sep, value = key.partition(":")
-        if not sep or not kind or not value:
-            raise ValueError(f"not an identifier key: {key!r}")
-        return cls(kind, value)
 
     def label(self, policy: IdentifierPolicy) -> str:
         """The Neo4j label of this identifier's kind under ``policy``."""

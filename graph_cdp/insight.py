@@ -22,8 +22,6 @@ from graph_cdp.review import field_weights
 from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native
 
-MAX_GRAPH_NODES = 2000
-
 
 def _hop(link: dict[str, Any]) -> Hop:
     return Hop(
@@ -48,10 +46,13 @@ def _waterfall(hops: list[Hop]) -> list[FieldWeight]:
 
 
 class Insight:
-    def __init__(self, store: Store, policy: IdentifierPolicy, reader: ProfileReader) -> None:
+    def __init__(
+        self, store: Store, policy: IdentifierPolicy, reader: ProfileReader, max_graph_nodes: int
+    ) -> None:
         self.store = store
         self.policy = policy
         self.reader = reader
+        self.max_graph_nodes = max_graph_nodes  # Settings.max_graph_nodes
 
     async def _subgraph(
         self, customer_id: str
@@ -94,8 +95,8 @@ class Insight:
         return [found.get(i, []) for i in customer_ids]
 
     async def identity_graph(self, customer_id: str, max_nodes: int) -> IdentityGraph | None:
-        if max_nodes < 1 or max_nodes > MAX_GRAPH_NODES:
-            raise LimitExceeded(f"maxNodes must be between 1 and {MAX_GRAPH_NODES}")
+        if max_nodes < 1 or max_nodes > self.max_graph_nodes:
+            raise LimitExceeded(f"maxNodes must be between 1 and {self.max_graph_nodes}")
         survivor = await self.reader.survivor(customer_id)
         if survivor is None:
             return None

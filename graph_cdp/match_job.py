@@ -25,11 +25,12 @@ from graph_cdp.fuzzy_evidence import (
     split_stored,
     stale_records,
 )
+from graph_cdp.graph_types import Link
 from graph_cdp.match_records import StoredRecord, build_records
 from graph_cdp.matching.matcher import Matcher
 from graph_cdp.matching.records import MatchRecord
 from graph_cdp.resolution.batch import JobStats, Snapshot, unit_labels
-from graph_cdp.resolution.clustering import Link, resolve
+from graph_cdp.resolution.clustering import resolve
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store import Store
 

@@ -22,9 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from graph_cdp.graph_types import Node
 from graph_cdp.matching.records import MatchRecord
 from graph_cdp.matching.traits import FIELDS, PersonTraits, merge_traits, standardize
-from graph_cdp.resolution.clustering import Node
 from graph_cdp.resolution.rules import Rules
 
 # Standardised trait sets kept per identifier (newest last), like names.

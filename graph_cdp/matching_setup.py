@@ -18,8 +18,8 @@ from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.match_job import MIN_TRAINING_RECORDS, match_all, records_and_stored, train
 from graph_cdp.matching.config import MatchConfig, load_match_config, match_config_from_mapping
 from graph_cdp.resolution.batch import JobStats, Snapshot, SnapshotStep, read_snapshot
-from graph_cdp.resolution.incremental import UnitHook
 from graph_cdp.resolution.rules import Rules
+from graph_cdp.resolve_units import JobUnits, UnitHook
 from graph_cdp.review import Review
 from graph_cdp.store import Store
 
@@ -85,7 +85,7 @@ class Matching:
 
     async def train(self, seed: int = 0) -> dict[str, object]:
         """Train on every record in the graph now and store the model."""
-        snapshot = await read_snapshot(self.store, self.policy, self.rules)
+        snapshot = await read_snapshot(JobUnits(self.store, self.rules), self.policy, self.rules)
         _, records, _ = await records_and_stored(self.store, snapshot, self.rules)
         if len(records) < MIN_TRAINING_RECORDS:
             raise ConfigurationError(

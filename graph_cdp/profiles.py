@@ -18,18 +18,12 @@ from graph_cdp.domain import (
     ProfilePage,
     TraitValue,
 )
-from graph_cdp.errors import InvalidInput, LimitExceeded
+from graph_cdp.errors import InvalidCursor, LimitExceeded
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native, native
 
-MAX_PAGE = 500
 TRAIT_SOURCES_PER_PROFILE = 500
-
-
-def _check_page(first: int) -> None:
-    if first < 1 or first > MAX_PAGE:
-        raise LimitExceeded(f"first must be between 1 and {MAX_PAGE}, got {first}")
 
 
 def identifier_view(row: dict[str, Any]) -> IdentifierView:
@@ -58,9 +52,14 @@ def _profile(row: dict[str, Any], requested: str | None = None) -> Profile:
 
 
 class ProfileReader:
-    def __init__(self, store: Store, policy: IdentifierPolicy) -> None:
+    def __init__(self, store: Store, policy: IdentifierPolicy, max_page: int) -> None:
         self.store = store
         self.policy = policy
+        self.max_page = max_page  # Settings.max_service_page
+
+    def _check_page(self, first: int) -> None:
+        if first < 1 or first > self.max_page:
+            raise LimitExceeded(f"first must be between 1 and {self.max_page}, got {first}")
 
     async def survivor(self, customer_id: str) -> str | None:
         rows = await self.store.query("resolve_customer", id=customer_id)
@@ -87,8 +86,10 @@ class ProfileReader:
         return _profile(profiles[0]) if profiles else None
 
     async def page(self, first: int, after: str | None) -> ProfilePage:
-        _check_page(first)
+        self._check_page(first)
         after_id = cursors.decode(after, 1)[0] if after else None
+        if after_id is not None and not isinstance(after_id, str):
+            raise InvalidCursor("malformed cursor: not a customer id")
         rows = await self.store.query("list_customers", after=after_id, limit=first + 1)
         ids = [r["id"] for r in rows[:first]]
         profiles = [p for p in await self.profiles_by_ids(ids) if p is not None]
@@ -136,16 +137,18 @@ class ProfileReader:
         type: str | None,
         channel: str | None,
     ) -> InteractionPage:
-        _check_page(first)
+        self._check_page(first)
         survivor = await self.survivor(customer_id) or customer_id
         after_at: datetime | None = None
         after_id: str | None = None
         if after:
             at_text, after_id = cursors.decode(after, 2)
+            if not isinstance(after_id, str):
+                raise InvalidCursor("malformed cursor: not a time and an id")
             try:
                 after_at = datetime.fromisoformat(str(at_text))
-            except ValueError as exc:
-                raise InvalidInput(f"malformed cursor {after!r}") from exc
+            except ValueError:
+                raise InvalidCursor("malformed cursor: not a time and an id") from None
         rows = await self.store.query(
             "profile_interactions",
             id=survivor,
@@ -165,6 +168,7 @@ class ProfileReader:
                 properties=json.loads(r["e"]["properties"] or "{}"),
                 traits=json.loads(r["e"]["traits"] or "{}"),
                 identifiers=tuple(r["e"]["identifierKeys"] or ()),
+                context=json.loads(r["e"].get("context") or "{}"),
             )
             for r in rows[:first]
         ]

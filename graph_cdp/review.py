@@ -19,10 +19,17 @@ from neo4j import AsyncManagedTransaction
 
 from graph_cdp import cursors
 from graph_cdp.domain import FieldWeight, MatchCandidate, MatchCandidatePage, ReviewResult
-from graph_cdp.errors import AlreadyDecided, InvalidInput, LimitExceeded, MatchCandidateNotFound
+from graph_cdp.errors import (
+    AlreadyDecided,
+    InvalidCursor,
+    InvalidInput,
+    LimitExceeded,
+    MatchCandidateNotFound,
+)
 from graph_cdp.identifiers import IdentifierPolicy
-from graph_cdp.resolution.incremental import Outcome, UnitHook, resolve_seeds
-from graph_cdp.resolution.rules import Rules
+from graph_cdp.resolution.incremental import Outcome
+from graph_cdp.resolution.rules import REFUSAL_PRECEDENCE, Rules
+from graph_cdp.resolve_units import UnitHook, refresh_statuses, resolve_seeds
 from graph_cdp.store import Store, run
 from graph_cdp.store.ingest import write_identifiers
 
@@ -80,7 +87,7 @@ class Review:
         if after is not None and not (
             isinstance(probability, int | float) and isinstance(after_id, str)
         ):
-            raise InvalidInput(f"malformed cursor {after!r}")
+            raise InvalidCursor("malformed cursor: not a probability and an id")
         rows = await self.store.query(
             "list_match_candidates",
             status=status,
@@ -129,10 +136,10 @@ class Review:
         identifiers = [
             self.policy.normalize(*key.split(":", 1)) for key in (props["a"], props["b"])
         ]
-        written = await write_identifiers(
-            tx, identifiers, self.rules, now, "review", after=self.after
-        )
-        return written.outcome
+        written = await write_identifiers(tx, identifiers, now, "review", REFUSAL_PRECEDENCE)
+        await refresh_statuses(tx, written.touched, self.rules)
+        keys = [t.key for t in written.touched]
+        return await resolve_seeds(tx, keys, self.rules, now, reason="review", after=self.after)
 
     async def _reject(
         self, tx: AsyncManagedTransaction, props: dict[str, Any], now: datetime

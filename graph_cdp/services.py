@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
+from graph_cdp.check import EXAMPLES, Report, check
 from graph_cdp.config import Settings
 from graph_cdp.domain import (
     Count,
@@ -19,10 +21,13 @@ from graph_cdp.domain import (
     Profile,
     ProfilePage,
     ReviewResult,
+    RevokeResult,
     TraitValue,
     WeakPoint,
 )
 from graph_cdp.events import EventLimits
+from graph_cdp.feed.log import ChangeLog, ChangePage
+from graph_cdp.feed.webhooks import Webhooks
 from graph_cdp.forget import Forgetter
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.ingestion import Ingestor
@@ -31,8 +36,6 @@ from graph_cdp.jobs import JobRunner
 from graph_cdp.matching_setup import Matching
 from graph_cdp.profiles import ProfileReader
 from graph_cdp.resolution.batch import Progress
-from graph_cdp.resolution.check import Report, check
-from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules, load_rules
 from graph_cdp.store import Store
 
@@ -56,10 +59,19 @@ class CdpService:
             after=hook,
             day_first=self.matching.config.day_first,
         )
-        self.reader = ProfileReader(store, self.policy)
-        self.insight = Insight(store, self.policy, self.reader)
-        self.jobs = JobRunner(store, self.policy, self.rules, self.matching.job_step)
+        self.reader = ProfileReader(store, self.policy, settings.max_service_page)
+        self.insight = Insight(store, self.policy, self.reader, settings.max_graph_nodes)
+        self.jobs = JobRunner(
+            store,
+            self.policy,
+            self.rules,
+            self.matching.job_step,
+            heartbeat=timedelta(seconds=settings.job_heartbeat_seconds),
+            stale_after=timedelta(seconds=settings.job_stale_after_seconds),
+        )
         self.forgetter = Forgetter(store, self.policy, self.rules, hook)
+        self.changes = ChangeLog(store, settings.feed_poll_seconds)
+        self.webhooks = Webhooks(store, self.changes)
 
     @classmethod
     def open(cls, settings: Settings) -> CdpService:
@@ -68,6 +80,10 @@ class CdpService:
     async def close(self) -> None:
         await self.jobs.wait_all()
         await self.store.close()
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable unless Neo4j answers (readiness)."""
+        await self.store.ping()
 
     async def prepare(self) -> None:
         """Apply the schema; mark jobs left running by a dead process as failed."""
@@ -81,11 +97,15 @@ class CdpService:
         *,
         source: str | None = None,
         resolve: bool = True,
+        max_event_bytes: int | None = None,
     ) -> IngestResult:
         """Validate, store once by messageId, link and resolve; rejects go to dead letters.
 
-        ``resolve=False`` defers resolution to a full job (bulk backfills)."""
-        return await self.ingestor.ingest(events, source=source, resolve=resolve)
+        ``resolve=False`` defers resolution to a full job (bulk backfills);
+        ``max_event_bytes`` lowers the event size limit (Segment's 32 KB per call)."""
+        return await self.ingestor.ingest(
+            events, source=source, resolve=resolve, max_event_bytes=max_event_bytes
+        )
 
     async def push_identifiers(
         self, identifiers: Sequence[Mapping[str, Any]], *, source: str | None = None
@@ -97,7 +117,7 @@ class CdpService:
         """Erase a customer's identifiers, interactions and links; re-resolve the rest."""
         return await self.forgetter.delete_profile(profile_id)
 
-    async def revoke_link(self, a: tuple[str, str], b: tuple[str, str]) -> Outcome:
+    async def revoke_link(self, a: tuple[str, str], b: tuple[str, str]) -> RevokeResult:
         """Keep a link as evidence but never merge through it; re-resolve its unit."""
         return await self.forgetter.revoke_link(a, b)
 
@@ -163,9 +183,16 @@ class CdpService:
     async def resolution_job(self, job_id: str) -> JobView | None:
         return await self.jobs.get(job_id)
 
-    async def check(self) -> Report:
-        """Verify the invariants of the resolved graph."""
-        return await check(self.store)
+    async def check(self, examples: int = EXAMPLES) -> Report:
+        """Verify the invariants of the resolved graph: true counts, a few examples of each."""
+        return await check(self.store, examples)
+
+    # --- activation (the change log; webhooks are self.webhooks) ---
+    async def change_page(
+        self, after: str | None, first: int, types: Sequence[str] | None = None
+    ) -> ChangePage:
+        """Changes after a cursor, in commit order; see docs/activation.md."""
+        return await self.changes.page(after, first, types)
 
     # --- probabilistic matching: the model and the review queue ---
     async def train_matching(self, seed: int = 0) -> dict[str, object]:
@@ -189,6 +216,12 @@ class CdpService:
     # --- dead letters ---
     async def dead_letters(self, first: int = 100) -> list[DeadLetter]:
         return await self.ingestor.dead_letters(first)
+
+    async def keep_unreadable(
+        self, lines: Sequence[tuple[int, object]], source: str | None = None
+    ) -> list[str]:
+        """Keep input lines that are not a JSON object as dead letters; their ids."""
+        return await self.ingestor.keep_unreadable(lines, source)
 
     async def replay_dead_letters(self) -> IngestResult:
         return await self.ingestor.replay()

@@ -6,8 +6,11 @@ keys known to 5.26 are written here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from graph_cdp.config import PASSWORD_FILE
 
 _SERVER_LOGS = """<?xml version="1.0" encoding="UTF-8"?>
 <Configuration status="ERROR" monitorInterval="30" packages="org.neo4j.logging.log4j">
@@ -88,6 +91,10 @@ class ServerLayout:
         return self.run / "neo4j.pid"
 
     @property
+    def password_file(self) -> Path:
+        return self.home / PASSWORD_FILE
+
+    @property
     def console_log(self) -> Path:
         return self.logs / "console.log"
 
@@ -98,7 +105,13 @@ class ServerLayout:
 
 
 def write_home(
-    layout: ServerLayout, *, bolt_port: int, http_port: int, heap: str, pagecache: str
+    layout: ServerLayout,
+    *,
+    bolt_port: int,
+    http_port: int,
+    heap: str,
+    pagecache: str,
+    extra: Sequence[str] = (),
 ) -> None:
     """Write neo4j.conf and the log configurations (every start, so settings apply)."""
     home = layout.home.resolve()
@@ -125,6 +138,7 @@ def write_home(
         f"server.logs.config={home / 'conf' / 'server-logs.xml'}",
         f"server.logs.user.config={home / 'conf' / 'user-logs.xml'}",
         "db.tx_log.rotation.retention_policy=2 files",
+        *extra,
     ]
     (home / "conf" / "neo4j.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (home / "conf" / "server-logs.xml").write_text(_SERVER_LOGS, encoding="utf-8")

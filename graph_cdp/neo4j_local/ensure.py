@@ -25,6 +25,7 @@ class Ensured:
     how: str  # "existing" | "docker" | "local"
     started_now: bool
     seconds: float
+    generated_password: str | None = None  # a fresh local server's, to be printed once
 
 
 def _answers(settings: Settings) -> bool:
@@ -62,5 +63,6 @@ def ensure_neo4j(settings: Settings, *, allow_docker: bool = True) -> Ensured:
     if allow_docker and _docker_answers():
         subprocess.run(["docker", "compose", "up", "-d", "--wait", "neo4j"], check=True)
         return Ensured("docker", True, time.monotonic() - began)
-    started, _ = LocalServer(settings).start()
-    return Ensured("local", started, time.monotonic() - began)
+    server = LocalServer(settings)
+    started, _ = server.start()
+    return Ensured("local", started, time.monotonic() - began, server.generated_password)

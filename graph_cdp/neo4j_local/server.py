@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def discovery(http_port: int, timeout: float = 2.0) -> dict[str, str] | None:
+def discovery(http_port: int, timeout: float = 5.0) -> dict[str, str] | None:
     """Neo4j's HTTP discovery document (version, edition, Bolt address), if it answers."""
     request = urllib.request.Request(
         f"http://127.0.0.1:{http_port}/", headers={"Accept": "application/json"}
@@ -63,11 +64,14 @@ def discovery(http_port: int, timeout: float = 2.0) -> dict[str, str] | None:
 class LocalServer:
     """One Neo4j Community server assembled from Maven Central, living in a home folder."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, extra_conf: Sequence[str] = ()) -> None:
         self.settings = settings
         self.layout = ServerLayout(settings.neo4j_home)
         self.bolt_port = settings.neo4j_bolt_port
         self.http_port = settings.neo4j_http_port
+        self.extra_conf = tuple(extra_conf)
+        # Set by start() when it generated the initial password (to be printed once).
+        self.generated_password: str | None = None
 
     @property
     def bolt_uri(self) -> str:
@@ -133,8 +137,9 @@ class LocalServer:
                 return
             if last.startswith("authentication failed"):
                 raise LocalServerError(
-                    f"Neo4j runs but refuses NEO4J_PASSWORD ({last}). The initial password "
-                    f"is fixed at first start: use the one set then, or remove "
+                    f"Neo4j runs but refuses the password ({last}). The initial password "
+                    f"is fixed at first start: NEO4J_PASSWORD as it was then, or (when it "
+                    f"was unset) the one stored in {self.layout.password_file}; or remove "
                     f"{self.layout.home}/data to start afresh."
                 )
             time.sleep(1.0)
@@ -169,9 +174,10 @@ class LocalServer:
             http_port=self.http_port,
             heap=s.neo4j_heap,
             pagecache=s.neo4j_pagecache,
+            extra=self.extra_conf,
         )
         if not self.layout.initialized:
-            self._set_initial_password(java, dist)
+            self._set_initial_password(java, dist, self._initial_password())
         process = self._launch(java, dist)
         self.layout.pid_file.write_text(str(process.pid), encoding="utf-8")
         try:
@@ -204,7 +210,9 @@ class LocalServer:
     def status(self) -> ServerStatus:
         pid = self.pid()
         info = discovery(self.http_port) if (pid or port_open(self.http_port)) else None
-        ok, detail = self.answers() if info is not None else (False, "not reachable")
+        # Bolt is asked even when HTTP was slow to answer (a loaded machine).
+        reachable = info is not None or pid is not None or port_open(self.bolt_port)
+        ok, detail = self.answers() if reachable else (False, "not reachable")
         return ServerStatus(
             running=pid is not None,
             pid=pid,
@@ -229,9 +237,26 @@ class LocalServer:
     def _classpath(self, dist: Distribution) -> str:
         return f"{self.layout.conf.resolve()}/*:{dist.lib.resolve()}/*"
 
-    def _set_initial_password(self, java: str, dist: Distribution) -> None:
-        if len(self.settings.neo4j_password) < 8:
-            raise LocalServerError("NEO4J_PASSWORD must have at least 8 characters for Neo4j 5.")
+    def _initial_password(self) -> str:
+        """NEO4J_PASSWORD when set; else a new random one, stored with mode 600 in the home."""
+        if self.settings.password_given:
+            password = self.settings.neo4j_password
+            if len(password) < 8:
+                raise LocalServerError(
+                    "NEO4J_PASSWORD must have at least 8 characters for Neo4j 5."
+                )
+            return password
+        password = secrets.token_urlsafe(18)
+        path = self.layout.password_file
+        path.unlink(missing_ok=True)  # a leftover of a data folder removed since
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(password + "\n")
+        self.generated_password = password
+        self.settings = self.settings.model_copy(update={"neo4j_password": password})
+        return password
+
+    def _set_initial_password(self, java: str, dist: Distribution, password: str) -> None:
         proc = subprocess.run(
             [
                 java,
@@ -240,7 +265,7 @@ class LocalServer:
                 "org.neo4j.server.startup.Neo4jAdminCommand",
                 "dbms",
                 "set-initial-password",
-                self.settings.neo4j_password,
+                password,
             ],
             env=self._env(),
             capture_output=True,

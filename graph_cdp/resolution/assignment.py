@@ -25,10 +25,6 @@ class Plan:
     def splits(self) -> list[tuple[str, str]]:
         return [(new, old) for new, old in self.created if old is not None]
 
-    @property
-    def empty(self) -> bool:
-        return not (self.assign or self.created or self.merges)
-
 
 def plan_assignment(
     clusters: Sequence[Sequence[str]],

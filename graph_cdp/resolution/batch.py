@@ -6,6 +6,10 @@ in memory with the same rules as incremental resolution, and re-resolve, under l
 only the units whose partition, link decisions or statuses differ. Each transaction
 holds whole units, so a job killed half-way leaves every unit consistent, and running
 it again finishes the rest.
+
+The job reaches the graph only through ``JobStore`` (implemented by
+``graph_cdp.resolve_units.JobUnits``): pages of typed rows in, whole units re-resolved
+under locks out. It knows no Cypher.
 """
 
 from __future__ import annotations
@@ -13,25 +17,57 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
-from neo4j import AsyncManagedTransaction
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from graph_cdp.graph_types import (
+    OK,
+    Decision,
+    IdentifierRef,
+    Link,
+    Node,
+    StatusInput,
+    StoredIdentifier,
+    StoredLink,
+)
 from graph_cdp.identifiers import IdentifierPolicy
-from graph_cdp.resolution.clustering import OK, Link, Node, resolve
-from graph_cdp.resolution.incremental import Outcome, resolve_seeds
-from graph_cdp.resolution.rules import Rules
-from graph_cdp.store import Store, run
+from graph_cdp.resolution.clustering import resolve
+from graph_cdp.resolution.incremental import Outcome
+from graph_cdp.resolution.rules import Rules, identifier_status, refusal_rule
 
 Progress = Callable[[str, int, int], None]
 UNITS_PER_TX_IDENTIFIERS = 2000
 READ_PAGE = 50_000
+
+
+class JobStore(Protocol):
+    """What the job needs of the graph."""
+
+    async def identifier_page(self, after: str, limit: int) -> list[StoredIdentifier]:
+        """Identifiers in key order after ``after``; empty at the end."""
+        ...
+
+    async def link_page(self, after: str, limit: int) -> tuple[list[StoredLink], str | None]:
+        """The links leaving a page of identifiers after ``after``, and the page's last key
+        (None at the end)."""
+        ...
+
+    async def touched_since_last_job(self) -> list[IdentifierRef]:
+        """Identifiers written since the last successful job, or without a customer."""
+        ...
+
+    async def count_customers(self) -> int: ...
+
+    async def resolve(
+        self, keys: Sequence[str], statuses: Sequence[StatusInput], job_id: str, progress: str
+    ) -> Outcome:
+        """In one transaction: refresh ``statuses``, re-resolve the units of ``keys``."""
+        ...
 
 
 @dataclass
@@ -43,7 +79,7 @@ class Snapshot:
     blocked: dict[str, str | None]
     customer: dict[str, str | None]
     links: list[Link]
-    decisions: dict[tuple[str, str], tuple[bool, str | None]]
+    decisions: dict[tuple[str, str], Decision]
 
 
 @dataclass
@@ -79,7 +115,7 @@ class JobStats:
         }
 
 
-async def read_snapshot(store: Store, policy: IdentifierPolicy, rules: Rules) -> Snapshot:
+async def read_snapshot(store: JobStore, policy: IdentifierPolicy, rules: Rules) -> Snapshot:
     """Everything the job needs, statuses recomputed under the current rules."""
     nodes: dict[str, Node] = {}
     stored: dict[str, str] = {}
@@ -87,43 +123,37 @@ async def read_snapshot(store: Store, policy: IdentifierPolicy, rules: Rules) ->
     customer: dict[str, str | None] = {}
     degree: Counter[str] = Counter()
     links: list[Link] = []
-    decisions: dict[tuple[str, str], tuple[bool, str | None]] = {}
+    decisions: dict[tuple[str, str], Decision] = {}
     # Paged by key, one record of compact rows per page: decoding a million records
     # one by one costs several times more than a few large lists.
     after = ""
-    while True:
-        page = (await store.query("all_identifiers", after=after, limit=READ_PAGE))[0]["rows"]
-        if not page:
-            break
-        for key, kind, value, first_seen, status, cust, names in page:
-            nodes[key] = Node(key, kind, value, int(first_seen or 0), names=tuple(names))
-            stored[key] = status or OK
-            blocked[key] = policy.blocklist.reason(kind, value)
-            customer[key] = cust
-        after = page[-1][0]
+    while page := await store.identifier_page(after, READ_PAGE):
+        for ident in page:
+            node = ident.node  # carries the stored status; the snapshot's starts at ok
+            if node.status != OK:
+                node = Node(node.key, node.kind, node.value, node.first_seen, OK, node.names)
+            nodes[node.key] = node
+            stored[node.key] = ident.node.status
+            blocked[node.key] = policy.blocklist.reason(node.kind, node.value)
+            customer[node.key] = ident.customer
+        after = page[-1].node.key
     after = ""
     while True:
-        records = await store.query("all_links", after=after, limit=READ_PAGE)
-        if not records or records[0]["last"] is None:
+        page_links, last = await store.link_page(after, READ_PAGE)
+        if last is None:
             break
-        for row in records[0]["rows"]:
-            a, b, count, first_seen, active, refused_by, revoked, rule, weight, rejected = row
-            if a not in nodes or b not in nodes:
+        for row in page_links:
+            link = row.link
+            if link.a not in nodes or link.b not in nodes:
                 continue  # written after the identifiers were read: the next job sees it
-            links.append(
-                Link(a, b, int(count), int(first_seen or 0), bool(revoked), rule, weight, rejected)
-            )
-            degree[a] += 1
-            degree[b] += 1
-            decisions[(a, b)] = (bool(active), refused_by)
-        after = records[0]["last"]
+            links.append(link)
+            degree[link.a] += 1
+            degree[link.b] += 1
+            decisions[(link.a, link.b)] = row.decision
+        after = last
     for key, node in nodes.items():
-        status = (
-            "blocked"
-            if blocked[key]
-            else "hub"
-            if degree[key] > rules.hub_threshold(node.kind)
-            else OK
+        status = identifier_status(
+            blocked[key] or None, degree[key], rules.hub_threshold(node.kind)
         )
         if status != OK:
             nodes[key] = Node(key, node.kind, node.value, node.first_seen, status, node.names)
@@ -177,8 +207,10 @@ def changed_units(
             unit_links.setdefault(int(la), []).append(link)
         else:
             # Across units only links touching a blocked or hub identifier: always refused.
-            bad = [snapshot.nodes[k].status for k in (link.a, link.b)]
-            rule = "revoked" if link.revoked else "blocked" if "blocked" in bad else "hub"
+            rule = refusal_rule(
+                link.revoked, (snapshot.nodes[link.a].status, snapshot.nodes[link.b].status)
+            )
+            assert rule is not None, "a link across units has an inactive end"
             stats.refused_by_rule[rule] += 1
             if snapshot.decisions[(link.a, link.b)] != (False, rule):
                 dirty.update((int(la), int(lb)))
@@ -212,16 +244,8 @@ def changed_units(
     return [members[label] for label in sorted(dirty)]
 
 
-async def apply_units(
-    store: Store,
-    snapshot: Snapshot,
-    units: list[list[str]],
-    rules: Rules,
-    job_id: str,
-    stats: JobStats,
-    progress: Progress | None,
-) -> None:
-    """Re-resolve the changed units under locks, whole units per transaction."""
+def tx_batches(units: list[list[str]]) -> list[list[list[str]]]:
+    """Whole units per transaction, about ``UNITS_PER_TX_IDENTIFIERS`` identifiers each."""
     batches: list[list[list[str]]] = [[]]
     size = 0
     for unit in units:
@@ -230,45 +254,26 @@ async def apply_units(
             size = 0
         batches[-1].append(unit)
         size += len(unit)
+    return [batch for batch in batches if batch]
+
+
+async def apply_units(
+    store: JobStore,
+    snapshot: Snapshot,
+    units: list[list[str]],
+    job_id: str,
+    stats: JobStats,
+    progress: Progress | None,
+) -> None:
+    """Re-resolve the changed units under locks, whole units per transaction."""
     done = 0
-    for batch in batches:
-        if not batch:
-            continue
+    for batch in tx_batches(units):
         keys = [k for unit in batch for k in unit]
-        status_rows = [
-            {
-                "key": k,
-                "blocked": snapshot.blocked[k],
-                "threshold": rules.hub_threshold(snapshot.nodes[k].kind),
-            }
-            for k in keys
-        ]
-        stats.outcome.add(
-            await _resolve_batch(store, keys, status_rows, rules, job_id, f"{done}/{len(units)}")
-        )
+        statuses = [StatusInput(k, snapshot.nodes[k].kind, snapshot.blocked[k]) for k in keys]
+        stats.outcome.add(await store.resolve(keys, statuses, job_id, f"{done}/{len(units)}"))
         done += len(batch)
         if progress is not None:
             progress("apply", done, len(units))
-
-
-async def _resolve_batch(
-    store: Store,
-    keys: list[str],
-    status_rows: list[dict[str, Any]],
-    rules: Rules,
-    job_id: str,
-    progress_text: str,
-) -> Outcome:
-    async def work(tx: AsyncManagedTransaction) -> Outcome:
-        now = datetime.now(UTC)
-        statuses = await run(tx, "update_identifier_status", rows=status_rows)
-        inactive = sorted(r["key"] for r in statuses if r["status"] != OK)
-        if inactive:
-            await run(tx, "refuse_links_of_inactive", keys=inactive)
-        await run(tx, "touch_job", id=job_id, now=now, progress=progress_text)
-        return await resolve_seeds(tx, keys, rules, now, reason="full resolution", job_id=job_id)
-
-    return await store.write(work)
 
 
 # A step that may rewrite evidence before the job resolves (probabilistic matching); it
@@ -277,7 +282,7 @@ SnapshotStep = Callable[[Snapshot, JobStats], Awaitable[bool]]
 
 
 async def run_full(
-    store: Store,
+    store: JobStore,
     policy: IdentifierPolicy,
     rules: Rules,
     job_id: str,
@@ -311,17 +316,16 @@ async def run_full(
     stats.seconds["resolve"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    await apply_units(store, snapshot, units, rules, job_id, stats, progress)
+    await apply_units(store, snapshot, units, job_id, stats, progress)
     stats.seconds["apply"] = time.perf_counter() - t
 
-    rows = await store.query("count_customers")
-    stats.customers_after = int(rows[0]["total"])
+    stats.customers_after = await store.count_customers()
     stats.seconds["total"] = time.perf_counter() - began
     return stats
 
 
 async def run_incremental(
-    store: Store,
+    store: JobStore,
     policy: IdentifierPolicy,
     rules: Rules,
     job_id: str,
@@ -330,29 +334,21 @@ async def run_incremental(
     """Re-resolve only the units touched since the last successful job."""
     stats = JobStats()
     began = time.perf_counter()
-    last = await store.query("last_successful_job")
-    since = last[0]["startedAt"] if last else datetime(1970, 1, 1, tzinfo=UTC)
-    rows = await store.query("recently_touched_identifiers", since=since)
-    stats.identifiers = len(rows)
-    stats.customers_before = int((await store.query("count_customers"))[0]["total"])
-    keys = [r["key"] for r in rows]
-    for start in range(0, len(keys), UNITS_PER_TX_IDENTIFIERS):
-        chunk = rows[start : start + UNITS_PER_TX_IDENTIFIERS]
-        status_rows = [
-            {
-                "key": r["key"],
-                "blocked": policy.blocklist.reason(r["kind"], r["value"]),
-                "threshold": rules.hub_threshold(r["kind"]),
-            }
-            for r in chunk
+    touched = await store.touched_since_last_job()
+    stats.identifiers = len(touched)
+    stats.customers_before = await store.count_customers()
+    for start in range(0, len(touched), UNITS_PER_TX_IDENTIFIERS):
+        chunk = touched[start : start + UNITS_PER_TX_IDENTIFIERS]
+        statuses = [
+            StatusInput(r.key, r.kind, policy.blocklist.reason(r.kind, r.value)) for r in chunk
         ]
-        outcome = await _resolve_batch(
-            store, [r["key"] for r in chunk], status_rows, rules, job_id, f"{start}/{len(keys)}"
+        outcome = await store.resolve(
+            [r.key for r in chunk], statuses, job_id, f"{start}/{len(touched)}"
         )
         stats.outcome.add(outcome)
         stats.refused_by_rule.update(outcome.refused)
         if progress is not None:
-            progress("apply", min(start + UNITS_PER_TX_IDENTIFIERS, len(keys)), len(keys))
-    stats.customers_after = int((await store.query("count_customers"))[0]["total"])
+            progress("apply", min(start + UNITS_PER_TX_IDENTIFIERS, len(touched)), len(touched))
+    stats.customers_after = await store.count_customers()
     stats.seconds["total"] = time.perf_counter() - began
     return stats

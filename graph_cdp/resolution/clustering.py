@@ -11,16 +11,31 @@ component at a time, on every write) and the batch job (everything) agree.
    are applied strongest first; a union that would give a customer more distinct
    values of a kind than its limit is refused (``limit:<kind>``).
 3. A weak identifier (device, cookie) whose anchor neighbours lie in two or more anchor
-   clusters that could not be one person is shared (a family tablet, a library
-   computer): its links to anchors are refused (``shared_identifier``). Clusters could
-   be one person when they name no anchor kind twice, or share only emails or phones
-   and their names agree (``names.py``).
+   clusters is weighed (``Rules.shared_device``):
+
+   - ``evidence`` (the default): one weak identifier at a time, in key order, its
+     clusters are one person unless the evidence says several people: two of them
+     hold a kind other than email or phone (two customer ids), or two named sides
+     disagree (``names.compare``: no first name the same or a nickname of it, last
+     names apart, or birth dates with none in common), or the identifier's own names
+     disagree (two people typed their names on it). A side with no names is no proof
+     of two people: it may join a named side. Only when no side has a name and two of
+     them hold the same kind (two mailboxes, nothing else known) is it shared, as a
+     family tablet mostly is. When one person, the identifier joins them at once
+     (limits apply as in 2), so which clusters meet does not depend on link order.
+   - ``strict`` (the earlier rule, all identifiers at once): shared when two of its
+     clusters could not be one person: they name an anchor kind twice, unless only
+     emails or phones and some names agree by spelling (``names.agree``; a nameless
+     side never agrees).
+
+   A shared identifier's links to anchors are refused (``shared_identifier``).
 4. The remaining links are applied in the same order; a union that would join two
-   anchored clusters that could not be one person, or bring a shared identifier into
-   a cluster with an anchor, is refused (``shared_identifier``): two known people
-   never merge through weak evidence, and a shared device joins nobody; limits apply
-   as in 2. The partition so far is the *base* partition: what deterministic evidence
-   alone says, and what probabilistic matching scores (``Resolution.base``).
+   anchored clusters that could not be one person (the pairwise form of the test in
+   3), or bring a shared identifier into a cluster with an anchor, is refused
+   (``shared_identifier``): two known people never merge through weak evidence, and a
+   shared device joins nobody; limits apply as in 2. The partition so far is the *base*
+   partition: what deterministic evidence alone says, and what probabilistic matching
+   scores (``Resolution.base``).
 5. Fuzzy links (``rule='fuzzy'``, scored by graph_cdp.matching) come last, strongest
    match weight first, under the limits of 2; a rejected pair (a reviewer's
    cannot-link) is refused (``rejected``) and no fuzzy union may bring its two ends
@@ -35,45 +50,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from graph_cdp.resolution.names import agree
-from graph_cdp.resolution.rules import Rules, limit_bucket
+from graph_cdp.graph_types import REJECTED, Link, Node
+from graph_cdp.resolution.names import Verdict, agree, compare, consistent
+from graph_cdp.resolution.rules import Rules, limit_bucket, refusal_rule
 
-OK = "ok"
 SHARED = "shared_identifier"
-FUZZY = "fuzzy"
-REJECTED = "rejected"
 # Kinds a person may hold twice, when the names agree.
 NAMED_OVERLAP = frozenset({"email", "phone"})
-
-
-@dataclass(frozen=True)
-class Node:
-    key: str
-    kind: str
-    value: str
-    first_seen: int  # epoch milliseconds
-    status: str = OK  # "ok" | "blocked" | "hub"
-    names: tuple[str, ...] = ()  # "first|last" names seen with it (see names.py)
-
-
-@dataclass(frozen=True)
-class Link:
-    a: str
-    b: str
-    count: int
-    first_seen: int  # epoch milliseconds
-    revoked: bool = False
-    rule: str = "co_occurrence"  # "co_occurrence" | "explicit" | "fuzzy"
-    weight: float = 0.0  # fuzzy only: the match weight (log2 Bayes factor)
-    rejected: bool = False  # fuzzy only: a reviewer's cannot-link
-
-    @property
-    def fuzzy(self) -> bool:
-        return self.rule == FUZZY
-
-    @property
-    def pair(self) -> tuple[str, str]:
-        return (self.a, self.b) if self.a <= self.b else (self.b, self.a)
 
 
 @dataclass
@@ -82,9 +65,6 @@ class Resolution:
     refused: dict[tuple[str, str], str] = field(default_factory=dict)  # pair -> rule
     # The partition before fuzzy links (derived, so not part of equality).
     base: list[list[str]] = field(default_factory=list, compare=False)
-
-    def cluster_of(self) -> dict[str, int]:
-        return {key: i for i, members in enumerate(self.clusters) for key in members}
 
 
 class _Sets:
@@ -123,14 +103,42 @@ class _Sets:
         return {b.split(":", 1)[0] for b in self.buckets[root]} & self.rules.anchors
 
     def compatible(self, ra: str, rb: str) -> bool:
-        """Two anchored clusters may meet through weak evidence only if they name no
-        anchor kind twice (one person's email side and customer-id side, say), or if
-        the only kinds they share are emails or phones and their names agree (one
-        person with two mailboxes, not a family on one tablet)."""
+        """Two anchored clusters may meet through weak evidence only if they could be
+        one person (see the module docstring, rule 3, for each ``shared_device``)."""
         overlap = self.anchor_kinds(ra) & self.anchor_kinds(rb)
-        if not overlap:
-            return True
-        return overlap <= NAMED_OVERLAP and agree(self.names[ra], self.names[rb])
+        if self.rules.shared_device == "strict":
+            if not overlap:
+                return True
+            return overlap <= NAMED_OVERLAP and agree(self.names[ra], self.names[rb])
+        if not overlap <= NAMED_OVERLAP:
+            return False
+        verdict = compare(self.names[ra], self.names[rb])
+        if verdict is Verdict.DIFFERENT:
+            return False
+        return not overlap or bool(self.names[ra] or self.names[rb])
+
+    def one_person(self, weak: str, roots: Sequence[str]) -> bool:
+        """Whether the anchored clusters ``roots`` seen with ``weak`` can all be one
+        person (``evidence`` rule: every pair compatible, with the identifier's own
+        names as one more side, and a name somewhere when two hold the same kind)."""
+        own = self.names[weak]
+        if not consistent(own):
+            return False
+        named = bool(own)
+        for x, y in itertools.combinations(roots, 2):
+            overlap = self.anchor_kinds(x) & self.anchor_kinds(y)
+            if not overlap <= NAMED_OVERLAP:
+                return False
+            if compare(self.names[x], self.names[y]) is Verdict.DIFFERENT:
+                return False
+        for root in roots:
+            if compare(own, self.names[root]) is Verdict.DIFFERENT:
+                return False
+            named = named or bool(self.names[root])
+        overlapping = any(
+            self.anchor_kinds(x) & self.anchor_kinds(y) for x, y in itertools.combinations(roots, 2)
+        )
+        return named or not overlapping
 
     def union(self, ra: str, rb: str) -> None:
         if self.size[ra] < self.size[rb]:
@@ -201,18 +209,48 @@ def _apply_fuzzy(links: Sequence[Link], sets: _Sets, refused: dict[tuple[str, st
         sets.union(ra, rb)
 
 
+def _other(link: Link, key: str) -> str:
+    return link.b if link.a == key else link.a
+
+
+def _shared_strict(sets: _Sets, to_anchors: Mapping[str, list[Link]]) -> set[str]:
+    """Every weak identifier judged at once on the anchor clusters of rule 2."""
+    shared = set()
+    for key, links in to_anchors.items():
+        roots = sorted({sets.find(_other(ln, key)) for ln in links})
+        if any(not sets.compatible(x, y) for x, y in itertools.combinations(roots, 2)):
+            shared.add(key)
+    return shared
+
+
+def _shared_by_evidence(sets: _Sets, to_anchors: Mapping[str, list[Link]]) -> set[str]:
+    """One weak identifier at a time, in key order: shared, or joined with its clusters."""
+    shared = set()
+    for key in sorted(to_anchors):
+        links = to_anchors[key]  # in the canonical order of resolve()
+        roots = sorted({sets.find(_other(ln, key)) for ln in links})
+        if len(roots) < 2:
+            continue
+        if not sets.one_person(key, roots):
+            shared.add(key)
+            continue
+        for link in links:
+            ra, rb = sets.find(key), sets.find(_other(link, key))
+            # A limit refuses the link later, in rule 4, which names it.
+            if ra != rb and sets.limit_violation(ra, rb) is None:
+                sets.union(ra, rb)
+    return shared
+
+
 def resolve(nodes: Mapping[str, Node], links: Sequence[Link], rules: Rules) -> Resolution:
     """Partition ``nodes`` into customers; say which links were refused and by what rule."""
     refused: dict[tuple[str, str], str] = {}
     candidates: list[Link] = []
     fuzzy: list[Link] = []
     for link in links:
-        na, nb = nodes[link.a], nodes[link.b]
-        if link.revoked:
-            refused[link.pair] = "revoked"
-        elif na.status != OK or nb.status != OK:
-            bad = [s for s in (na.status, nb.status) if s != OK]
-            refused[link.pair] = "blocked" if "blocked" in bad else bad[0]
+        rule = refusal_rule(link.revoked, (nodes[link.a].status, nodes[link.b].status))
+        if rule is not None:
+            refused[link.pair] = rule
         elif link.fuzzy:
             fuzzy.append(link)
         elif link.a != link.b:
@@ -227,18 +265,16 @@ def resolve(nodes: Mapping[str, Node], links: Sequence[Link], rules: Rules) -> R
     ]
     _apply(anchor_links, sets, refused, guard_anchors=False)
 
-    # Weak identifiers touching two or more anchor clusters are shared.
-    anchor_roots: dict[str, set[str]] = {}
+    # Weak identifiers touching two or more anchor clusters: shared, or (evidence) joined.
+    to_anchors: dict[str, list[Link]] = {}
     for link in candidates:
         for weak, other in ((link.a, link.b), (link.b, link.a)):
             if not rules.is_anchor(nodes[weak].kind) and rules.is_anchor(nodes[other].kind):
-                anchor_roots.setdefault(weak, set()).add(sets.find(other))
-    shared = {
-        key
-        for key, roots in anchor_roots.items()
-        if len(roots) > 1
-        and any(not sets.compatible(x, y) for x, y in itertools.combinations(sorted(roots), 2))
-    }
+                to_anchors.setdefault(weak, []).append(link)
+    if rules.shared_device == "strict":
+        shared = _shared_strict(sets, to_anchors)
+    else:
+        shared = _shared_by_evidence(sets, to_anchors)
     for key in shared:
         sets.shared[key] = True
 

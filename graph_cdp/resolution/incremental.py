@@ -1,24 +1,21 @@
-"""Resolve the units some identifiers belong to, inside the caller's write transaction.
+"""Resolve one locked unit from scratch: the pure step every write and the batch job share.
 
-Every write (ingest, push, delete, revoke) and the batch job end here, so incremental
-and batch resolution are the same computation on the same evidence.
+The caller (``graph_cdp/resolve_units.py``) walks and locks the unit in the store, hands
+it here, and writes the changes back in the same transaction, so incremental and batch
+resolution are the same computation on the same evidence.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
-from neo4j import AsyncManagedTransaction
-
+from graph_cdp.graph_types import Unit, UnitChanges
 from graph_cdp.resolution.assignment import plan_assignment
 from graph_cdp.resolution.clustering import Resolution, resolve
 from graph_cdp.resolution.rules import Rules
-from graph_cdp.store.units import Unit, load_links, walk_locked, write_changes
 
 
 def new_customer_id() -> str:
@@ -27,7 +24,7 @@ def new_customer_id() -> str:
 
 @dataclass
 class Outcome:
-    """What one resolution pass changed."""
+    """What one or more resolution passes changed (an accumulator: see ``add``)."""
 
     unit_size: int = 0
     customers_created: int = 0
@@ -47,49 +44,30 @@ class Outcome:
         self.merged_pairs.extend(other.merged_pairs)
 
 
-# Called after a unit is resolved, in its transaction (probabilistic matching keeps its
-# records and fuzzy links current here); what it changed is added to the outcome.
-UnitHook = Callable[
-    [AsyncManagedTransaction, Unit, Resolution, datetime], Awaitable["Outcome | None"]
-]
+def resolve_unit(
+    unit: Unit, rules: Rules, new_id: Callable[[], str] = new_customer_id
+) -> tuple[UnitChanges, Outcome]:
+    """The writes that make the stored unit match the rules, and what they change."""
+    _, changes, outcome = plan_unit(unit, rules, new_id)
+    return changes, outcome
 
 
-async def resolve_seeds(
-    tx: AsyncManagedTransaction,
-    seeds: Iterable[str],
-    rules: Rules,
-    now: datetime,
-    *,
-    reason: str,
-    job_id: str | None = None,
-    new_id: Callable[[], str] = new_customer_id,
-    after: UnitHook | None = None,
-) -> Outcome:
-    """Lock the units of ``seeds``, resolve them from scratch, write what changed."""
-    unit = await walk_locked(tx, seeds, now)
-    if not unit.nodes:
-        return Outcome()
-    await load_links(tx, unit)
+def plan_unit(
+    unit: Unit, rules: Rules, new_id: Callable[[], str] = new_customer_id
+) -> tuple[Resolution, UnitChanges, Outcome]:
+    """``resolve_unit``, with the resolution too: probabilistic matching scores its
+    ``base`` partition (what deterministic evidence alone joins)."""
     resolution = resolve(unit.nodes, unit.links, rules)
     first_seen = {k: n.first_seen for k, n in unit.nodes.items()}
     plan = plan_assignment(resolution.clusters, unit.current, first_seen, unit.created_at, new_id)
-    decisions: list[dict[str, Any]] = []
+    decisions: list[tuple[str, str, bool, str | None]] = []
     for link in unit.links:
         refused_by = resolution.refused.get(link.pair)
         wanted = (refused_by is None, refused_by)
         if unit.decisions.get((link.a, link.b)) != wanted:
-            decisions.append(
-                {"a": link.a, "b": link.b, "active": wanted[0], "refusedBy": refused_by}
-            )
-    await write_changes(
-        tx,
-        created=plan.created,
-        assign=plan.assign,
-        merges=plan.merges,
-        decisions=decisions,
-        now=now,
-        reason=reason,
-        job_id=job_id,
+            decisions.append((link.a, link.b, wanted[0], refused_by))
+    changes = UnitChanges(
+        created=plan.created, assign=plan.assign, merges=plan.merges, decisions=decisions
     )
     outcome = Outcome(
         unit_size=len(unit.nodes),
@@ -100,8 +78,4 @@ async def resolve_seeds(
         refused=Counter(resolution.refused.values()),
         merged_pairs=list(plan.merges),
     )
-    if after is not None:
-        more = await after(tx, unit, resolution, now)
-        if more is not None:
-            outcome.add(more)
-    return outcome
+    return resolution, changes, outcome

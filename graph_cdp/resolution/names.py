@@ -5,7 +5,14 @@ person reading two mailboxes. The names sent with the identifiers (``firstName``
 ``lastName`` traits) tell them apart: Jaro-Winkler similarity (Winkler 1990) of first
 names and of last names, each on its own, so a typo is forgiven ("Amanda Kahn") but
 two members of one family ("John" and "Joan" Smith) stay apart. Names are stored as
-``"first|last"``, folded to ASCII lower case.
+``"first|last"``, folded to ASCII lower case, or ``"first|last|YYYY-MM-DD"`` when the
+event also carried a birth date (``signature``): what one event said about its sender.
+
+``compare`` weighs two sides' signatures for the shared-device rule: the same person
+(some first name is the other's or a nickname of it, last names agree, and the birth
+dates, when both sides have some, share one), different people (both sides named and
+nothing agrees, or both sides dated and no date in common), or unknown (a side says
+nothing).
 
 Nicknames ("Bill" and "William", "Liz" and "Elizabeth") come from the hand-curated
 table of the ``nicknames`` package (Carlton Northern and Nick Crews, derived from the
@@ -15,17 +22,27 @@ table of the ``nicknames`` package (Carlton Northern and Nick Crews, derived fro
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from enum import Enum
 
 import jellyfish
 from nicknames import NickNamer
 
 SIMILAR = 0.9
-MAX_NAMES = 5
 
 _FIRST = ("firstName", "first_name", "firstname", "givenName", "given_name")
 _LAST = ("lastName", "last_name", "lastname", "familyName", "family_name", "surname")
+_BIRTH = ("birthday", "birthDate", "birth_date", "birthdate", "dateOfBirth", "dob")
+# Written dates (the same rule as graph_cdp.matching.dates reads): ISO with any of
+# "-", "/", "." and perhaps a time after it; compact 19850314; with the year last,
+# slashes or dashes are month first (03/14/1985, the US way) unless the first part is
+# over 12, and dots are day first (14.03.1985) unless the second part is over 12.
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[Tt ].*)?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_YEAR_LAST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})")
 
 
 def fold(text: str) -> str:
@@ -65,15 +82,96 @@ def full_name(traits: Mapping[str, object]) -> str | None:
     return f"{first}|{last}" if first and last else None
 
 
+def birth_date(value: object) -> date | None:
+    """A birth date as people type it (see ``_ISO``); None when it is not a real date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if match := _ISO.fullmatch(text) or _COMPACT.fullmatch(text):
+        y, m, d = map(int, match.groups())
+    elif match := _YEAR_LAST.fullmatch(text):
+        a, sep, b, year = match.groups()
+        first, second, y = int(a), int(b), int(year)
+        day_first = (sep == "." and second <= 12) or first > 12
+        d, m = (first, second) if day_first else (second, first)
+    else:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def signature(traits: Mapping[str, object]) -> str | None:
+    """``"ann|lee|1985-03-14"`` (or ``"ann|lee"`` without a usable birth date); None
+    without both names, since a birth date alone says too little about who it is."""
+    name = full_name(traits)
+    if name is None:
+        return None
+    born = next((b for k in _BIRTH if (b := birth_date(traits.get(k))) is not None), None)
+    return name if born is None else f"{name}|{born.isoformat()}"
+
+
+def _parts(entry: str) -> tuple[str, str, str]:
+    first, _, rest = entry.partition("|")
+    last, _, born = rest.partition("|")
+    return first, last, born
+
+
+def _similar(x: str, y: str) -> bool:
+    return jellyfish.jaro_winkler_similarity(x, y) >= SIMILAR
+
+
 def _same(x: str, y: str) -> bool:
-    (fx, _, lx), (fy, _, ly) = x.partition("|"), y.partition("|")
-    return (
-        jellyfish.jaro_winkler_similarity(fx, fy) >= SIMILAR
-        and jellyfish.jaro_winkler_similarity(lx, ly) >= SIMILAR
-    )
+    (fx, lx, _), (fy, ly, _) = _parts(x), _parts(y)
+    return _similar(fx, fy) and _similar(lx, ly)
 
 
 def agree(a: Iterable[str], b: Iterable[str]) -> bool:
-    """Some name on each side is the same person's (a nameless side never agrees)."""
+    """Some name on each side is the same person's by spelling alone, birth dates
+    ignored (a nameless side never agrees): the ``strict`` shared-device rule."""
     names_b = list(b)
     return any(_same(x, y) for x in a for y in names_b)
+
+
+class Verdict(Enum):
+    SAME = "same"
+    DIFFERENT = "different"
+    UNKNOWN = "unknown"
+
+
+def _same_name(x: tuple[str, str, str], y: tuple[str, str, str]) -> bool:
+    """First names one or a nickname of the other (or a typo of it); last names alike."""
+    first = same_first_name(x[0], y[0]) or _similar(x[0], y[0])
+    return first and _similar(x[1], y[1])
+
+
+def compare(a: Iterable[str], b: Iterable[str]) -> Verdict:
+    """What two sides' signatures say: one person, several, or nothing (a side unnamed).
+
+    Birth dates are compared side against side, not entry against entry: a junior whose
+    older events carried no date must not pass as his father through an undated entry.
+    """
+    pa, pb = [_parts(x) for x in a], [_parts(y) for y in b]
+    if not pa or not pb:
+        return Verdict.UNKNOWN
+    born_a, born_b = {p[2] for p in pa if p[2]}, {p[2] for p in pb if p[2]}
+    if born_a and born_b and not born_a & born_b:
+        return Verdict.DIFFERENT
+    if any(_same_name(x, y) for x in pa for y in pb):
+        return Verdict.SAME
+    return Verdict.DIFFERENT
+
+
+def consistent(entries: Iterable[str]) -> bool:
+    """No two signatures seen with one identifier say different people."""
+    items = sorted(set(entries))
+    return all(
+        compare([x], [y]) is not Verdict.DIFFERENT
+        for i, x in enumerate(items)
+        for y in items[i + 1 :]
+    )

@@ -13,8 +13,11 @@ Usage::
 
 from __future__ import annotations
 
-from graph_cdp.sample.events import DEFAULT_START, JUNK_EMAILS, MALFORMED, generate
-from graph_cdp.sample.people import SampleCustomer
+from graph_cdp.sample.cases import JUNK_EMAILS, MALFORMED
+from graph_cdp.sample.events import DEFAULT_START
+from graph_cdp.sample.generator import generate
+from graph_cdp.sample.people import Address, SampleCustomer
+from graph_cdp.sample.population import TRAP_KINDS, TrapPair
 from graph_cdp.sample.truth import (
     JUNK_REASON,
     SHARED_REASONS,
@@ -34,12 +37,15 @@ __all__ = [
     "JUNK_REASON",
     "MALFORMED",
     "SHARED_REASONS",
+    "TRAP_KINDS",
+    "Address",
     "Event",
     "GroundTruth",
     "SampleCustomer",
     "SampleData",
     "Scores",
     "SharedIdentifier",
+    "TrapPair",
     "generate",
     "normalized_key",
     "pairwise_scores",

@@ -4,42 +4,26 @@ Each customer's identifiers are either *linked* (seen together with another of t
 customer's identifiers at least once) or, at `isolated_rate`, *isolated* (only ever seen
 alone, like a cookie that only browsed anonymously). Events are drafted with canonical
 values and rendered last, so format noise and duplicate deliveries never change what
-the events mean.
+the events mean. The hard cases beside everyday life are in `cases.py`.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graph_cdp.sample.people import (
-    IdentifierFactory,
-    SampleCustomer,
-    assign_households,
-    make_customers,
-    render_value,
-    uuid4,
-)
-from graph_cdp.sample.truth import Event, GroundTruth, SampleData, SharedIdentifier
+from graph_cdp.sample.people import SampleCustomer, render_value, uuid4
+from graph_cdp.sample.traits import ADDRESS, BIRTHDAY, CITY, NAMES, web_traits
+from graph_cdp.sample.truth import Event
+
+if TYPE_CHECKING:
+    from graph_cdp.sample.people import IdentifierFactory
 
 DEFAULT_START = datetime(2024, 1, 1, tzinfo=UTC)
 Ident = tuple[str, str]  # (kind, canonical value)
-_Shared = dict[str, tuple[str, list[int]]]  # key -> (reason, customers who used it)
-
-# Placeholders clerks type when a customer will not give an address; valid, and junk.
-JUNK_EMAILS = (
-    "test@test.com", "none@none.com", "noemail@noemail.com", "no@email.com", "na@na.com",
-    "declined@declined.com",
-)  # fmt: skip
-# Each is rejected by any validator: no @-sign, nothing after it, two dots, too short.
-MALFORMED = (
-    ("email", "not-an-email"), ("email", "john.smith@"), ("email", "jane..doe@gmail.com"),
-    ("phone", "12"), ("phone", "555-12"),
-)  # fmt: skip
 # (type, channel, slots): a slot names the kinds that may fill it. A "?" slot is filled
 # whenever the customer has a linked identifier for it, a "~" slot only sometimes.
 _TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -68,10 +52,9 @@ _SOLO = {
     "cookie_id": "page_view", "email": "email_open", "device_id": "app_open",
     "phone": "store_purchase", "loyalty_id": "store_purchase", "customer_id": "purchase",
 }  # fmt: skip
-_NAMES = ("firstName", "lastName")
 _TRAITS = {
-    "login": _NAMES, "purchase": (*_NAMES, "city"), "store_purchase": _NAMES,
-    "form_fill": (*_NAMES, "birthDate", "city"),
+    "login": (NAMES,), "purchase": (NAMES, CITY), "store_purchase": (NAMES,),
+    "form_fill": (NAMES, BIRTHDAY, ADDRESS),
 }  # fmt: skip
 # kind -> the event types with a slot for it
 _ANCHORS = {
@@ -102,16 +85,28 @@ class Draft:
 class Drafter:
     """Writes the drafts of one sample; every draw comes from the sample's rng."""
 
-    def __init__(self, rng: random.Random, ids: IdentifierFactory, span_ms: int) -> None:
+    def __init__(
+        self, rng: random.Random, ids: IdentifierFactory, span_ms: int, nameless_rate: float = 0.0
+    ) -> None:
         self.rng = rng
         self.ids = ids
         self.span_ms = span_ms
+        self.nameless_rate = nameless_rate
         self.drafts: list[Draft] = []
 
     def add(
-        self, who: SampleCustomer, type_: str, idents: list[Ident], channel: str | None = None
+        self,
+        who: SampleCustomer,
+        type_: str,
+        idents: list[Ident],
+        channel: str | None = None,
+        traits: dict[str, Any] | None = None,
     ) -> Draft:
         rng = self.rng
+        if traits is None:
+            traits = web_traits(rng, who, _TRAITS.get(type_, ()))
+            if "firstName" in traits and rng.random() < self.nameless_rate:
+                del traits["firstName"], traits["lastName"]  # the form did not ask
         draft = Draft(
             message_id=uuid4(rng),
             author=who.index,
@@ -119,7 +114,7 @@ class Drafter:
             type=type_,
             channel=channel or _channel(rng, type_, idents),
             idents=idents,
-            traits=who.traits(_TRAITS.get(type_, ())),
+            traits=traits,
             properties=self._properties(type_),
         )
         self.drafts.append(draft)
@@ -130,7 +125,7 @@ class Drafter:
         rng = self.rng
         linked: list[Ident] = []
         isolated: list[Ident] = []
-        for ident in who.identifiers():
+        for ident in who.everyday():
             (isolated if rng.random() < isolated_rate else linked).append(ident)
         covered: set[Ident] = set()
         anchors = 0
@@ -184,6 +179,8 @@ class Drafter:
             return props
         if type_ == "email_open":
             return {"campaign": rng.choice(("spring-sale", "welcome", "newsletter", "winback"))}
+        if type_ == "loyalty_signup":
+            return {"storeId": f"store-{rng.randrange(1, 120):03d}", "program": "acme"}
         if type_ == "app_open":
             return {"os": rng.choice(("ios", "android")), "appVersion": "4.2.1"}
         return {"form": rng.choice(("newsletter", "contact", "warranty", "survey"))}
@@ -250,154 +247,3 @@ def render(rng: random.Random, draft: Draft, start: datetime, noise_rate: float)
         "traits": draft.traits,
         "properties": draft.properties,
     }
-
-
-def generate(
-    customers: int,
-    seed: int,
-    start: datetime = DEFAULT_START,
-    *,
-    events_per_customer: float = 8.0,
-    days: int = 90,
-    isolated_rate: float = 0.05,
-    household_rate: float = 0.08,
-    public_computer_rate: float = 0.002,
-    junk_email_rate: float = 0.10,
-    call_center_rate: float = 0.05,
-    duplicate_rate: float = 0.02,
-    identical_duplicate_share: float = 0.3,
-    format_noise_rate: float = 0.15,
-    malformed_rate: float = 0.01,
-) -> SampleData:
-    """A deterministic sample of `customers` people, their events and the ground truth.
-
-    Rates are fractions: `household_rate` of customers live in households of 2-4 sharing
-    a tablet; `public_computer_rate` public cookies per customer (at least one), each
-    used by 5-40 customers; `junk_email_rate` of customers with a loyalty id or phone
-    get a store purchase with a clerk's junk email; `call_center_rate` of customers call
-    the one call-centre number; `duplicate_rate` of accepted events are delivered twice
-    under one messageId (`identical_duplicate_share` of them byte-identical, the rest
-    re-formatted); each email, phone and device id is written noisily at
-    `format_noise_rate`; `malformed_rate` of customers send one event with a malformed
-    identifier (listed in `truth.expected_rejects`).
-    """
-    if customers < 0 or days < 1 or events_per_customer < 1:
-        raise ValueError("need customers >= 0, days >= 1 and events_per_customer >= 1")
-    if start.tzinfo is None:
-        raise ValueError("start must be timezone-aware")
-    rng = random.Random(seed)
-    ids = IdentifierFactory(rng)
-    households = assign_households(rng, customers, household_rate)
-    people = make_customers(rng, ids, customers, households)
-    drafter = Drafter(rng, ids, days * 86_400_000)
-    for who in people:
-        drafter.customer(who, isolated_rate, events_per_customer)
-    shared: _Shared = {}
-    _household_tablets(drafter, people, households, shared)
-    _public_computers(drafter, people, public_computer_rate, shared)
-    _call_center(drafter, people, call_center_rate, shared)
-    _junk_emails(drafter, people, junk_email_rate, shared)
-    rejects = _malformed(drafter, people, malformed_rate)
-    drafts = sorted(drafter.drafts, key=lambda d: (d.at_ms, d.message_id))
-    events: list[Event] = []
-    duplicated: list[str] = []
-    refused = set(rejects)
-    accepted = [n for n, draft in enumerate(drafts) if draft.message_id not in refused]
-    redeliver = set(rng.sample(accepted, round(len(accepted) * duplicate_rate)))
-    for n, draft in enumerate(drafts):
-        event = render(rng, draft, start, format_noise_rate)
-        events.append(event)
-        if n in redeliver:
-            duplicated.append(draft.message_id)
-            same = rng.random() < identical_duplicate_share
-            again = copy.deepcopy(event)  # never share nested dicts between two events
-            if not same:
-                again["identifiers"] = render(rng, draft, start, 1.0)["identifiers"]
-            events.append(again)
-    truth = GroundTruth.from_events(
-        events,
-        owner={key: who.index for who in people for key in who.identifier_keys()},
-        shared={
-            key: SharedIdentifier(key, reason, tuple(sorted(set(users))))
-            for key, (reason, users) in shared.items()
-        },
-        expected_rejects=frozenset(rejects),
-        duplicate_message_ids=frozenset(duplicated),
-        authors={d.message_id: d.author for d in drafts},
-    )
-    return SampleData(seed=seed, events=events, customers=people, truth=truth)
-
-
-def _share(shared: _Shared, key: str, reason: str, user: int) -> None:
-    shared.setdefault(key, (reason, []))[1].append(user)
-
-
-def _household_tablets(
-    d: Drafter,
-    people: list[SampleCustomer],
-    households: list[list[int]],
-    shared: _Shared,
-) -> None:
-    """Each family member uses the family tablet for their own logins, apps and mail."""
-    for members in households:
-        tablet = ("device_id", d.ids.uuid())
-        for index in members:
-            who = people[index]
-            own = [i for i in who.identifiers() if i[0] in ("email", "customer_id")]
-            for _ in range(d.rng.randint(1, 3)):
-                type_ = d.rng.choice(("login", "app_open", "email_open"))
-                mine = own[0] if type_ == "email_open" else d.rng.choice(own)
-                d.add(who, type_, [tablet, mine], channel="mobile_app")
-                _share(shared, f"device_id:{tablet[1]}", "household_device", index)
-
-
-def _public_computers(
-    d: Drafter, people: list[SampleCustomer], rate: float, shared: _Shared
-) -> None:
-    """A library computer: one browser cookie, many customers logging in on it."""
-    if rate <= 0 or len(people) < 5:
-        return
-    for _ in range(max(1, round(len(people) * rate))):
-        cookie = ("cookie_id", d.ids.cookie())
-        for index in d.rng.sample(range(len(people)), d.rng.randint(5, min(40, len(people)))):
-            who = people[index]
-            d.add(who, "login", [cookie, ("email", d.rng.choice(who.emails))])
-            _share(shared, f"cookie_id:{cookie[1]}", "public_cookie", index)
-
-
-def _call_center(d: Drafter, people: list[SampleCustomer], rate: float, shared: _Shared) -> None:
-    """Orders and tickets taken by phone, logged with the call centre's own number."""
-    callers = d.rng.sample(range(len(people)), round(len(people) * rate))
-    if not callers:
-        return
-    phone = ("phone", d.ids.phone())
-    for index in callers:
-        who = people[index]
-        own = [i for i in who.identifiers() if i[0] in ("email", "customer_id")]
-        for _ in range(d.rng.randint(1, 2)):
-            type_ = d.rng.choice(("purchase", "form_fill"))
-            d.add(who, type_, [d.rng.choice(own), phone], channel="call_center")
-            _share(shared, f"phone:{phone[1]}", "call_center_phone", index)
-
-
-def _junk_emails(d: Drafter, people: list[SampleCustomer], rate: float, shared: _Shared) -> None:
-    """A clerk types a placeholder email next to the loyalty card or phone."""
-    eligible = [who for who in people if who.loyalty_id or who.phone]
-    for who in d.rng.sample(eligible, round(len(eligible) * rate)):
-        kind, value = ("loyalty_id", who.loyalty_id) if who.loyalty_id else ("phone", who.phone)
-        junk = d.rng.choice(JUNK_EMAILS)
-        d.add(who, "store_purchase", [(kind, str(value)), ("email", junk)])
-        _share(shared, f"email:{junk}", "junk_email", who.index)
-
-
-def _malformed(d: Drafter, people: list[SampleCustomer], rate: float) -> list[str]:
-    """Events with one malformed identifier next to one valid owned identifier."""
-    rejects = []
-    for index in d.rng.sample(range(len(people)), round(len(people) * rate)):
-        who = people[index]
-        bad = d.rng.choice(MALFORMED)
-        valid = ("email", who.emails[0]) if bad[0] == "phone" else ("cookie_id", who.cookies[0])
-        draft = d.add(who, "form_fill", [valid, bad])
-        draft.noisy = False
-        rejects.append(draft.message_id)
-    return rejects

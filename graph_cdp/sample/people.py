@@ -2,7 +2,9 @@
 
 Every value a customer owns is generated in its canonical form (the form the product's
 normalization produces): emails lower-case, phones E.164, device ids lower-case UUIDs.
-Noise is added only when an identifier is rendered into an event (`render_value`).
+Noise is added only when an identifier is rendered into an event (`render_value`);
+how people write their traits (nicknames, date formats, street suffixes, typos) is in
+`traits.py`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+
+from graph_cdp.resolution.names import first_name_forms, fold, same_first_name
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -22,7 +25,7 @@ _FIRST_NAMES = _words(
     Richard Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Lisa Matthew Nancy Anthony
     Sandra Mark Ashley Steven Emily Andrew Michelle Joshua Amanda Kevin Melissa Brian Stephanie
     Jose Maria Wei Priya Mohammed Aisha Hiroshi Yuki Carlos Sofia Liam Olivia Noah Emma Mateo
-    Chloe"""
+    Chloe Timothy Katherine"""
 )
 _LAST_NAMES = _words(
     """Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez
@@ -31,52 +34,73 @@ _LAST_NAMES = _words(
     Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Chen Patel Kim
     O'Brien Smith-Jones Tanaka Khan Murphy"""
 )
-# City -> its real area codes, so a customer's phone usually matches where they live.
-_CITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("New York", ("212", "646", "718")),
-    ("Chicago", ("312", "773")),
-    ("San Francisco", ("415",)),
-    ("Boston", ("617",)),
-    ("Houston", ("713", "832")),
-    ("Seattle", ("206",)),
-    ("Denver", ("303", "720")),
-    ("Atlanta", ("404", "678")),
-    ("Miami", ("305", "786")),
-    ("Portland", ("503", "971")),
-    ("Los Angeles", ("213", "310", "323")),
-    ("Dallas", ("214", "972")),
-    ("Philadelphia", ("215", "267")),
-    ("Phoenix", ("602", "480")),
-    ("Austin", ("512", "737")),
-    ("Minneapolis", ("612",)),
-    ("Nashville", ("615",)),
-    ("Detroit", ("313",)),
-    ("Pittsburgh", ("412",)),
-    ("Las Vegas", ("702",)),
-    ("Charlotte", ("704", "980")),
-    ("Salt Lake City", ("801", "385")),
-    ("Raleigh", ("919", "984")),
-    ("Washington", ("202",)),
-    ("St. Louis", ("314",)),
-    ("Kansas City", ("816",)),
-    ("New Orleans", ("504",)),
-    ("San Diego", ("619", "858")),
+# City -> its real area codes (so a customer's phone usually matches where they live),
+# its state and the first three digits of its ZIP codes.
+_CITIES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("New York", ("212", "646", "718"), "NY", "100"),
+    ("Chicago", ("312", "773"), "IL", "606"),
+    ("San Francisco", ("415",), "CA", "941"),
+    ("Boston", ("617",), "MA", "021"),
+    ("Houston", ("713", "832"), "TX", "770"),
+    ("Seattle", ("206",), "WA", "981"),
+    ("Denver", ("303", "720"), "CO", "802"),
+    ("Atlanta", ("404", "678"), "GA", "303"),
+    ("Miami", ("305", "786"), "FL", "331"),
+    ("Portland", ("503", "971"), "OR", "972"),
+    ("Los Angeles", ("213", "310", "323"), "CA", "900"),
+    ("Dallas", ("214", "972"), "TX", "752"),
+    ("Philadelphia", ("215", "267"), "PA", "191"),
+    ("Phoenix", ("602", "480"), "AZ", "850"),
+    ("Austin", ("512", "737"), "TX", "787"),
+    ("Minneapolis", ("612",), "MN", "554"),
+    ("Nashville", ("615",), "TN", "372"),
+    ("Detroit", ("313",), "MI", "482"),
+    ("Pittsburgh", ("412",), "PA", "152"),
+    ("Las Vegas", ("702",), "NV", "891"),
+    ("Charlotte", ("704", "980"), "NC", "282"),
+    ("Salt Lake City", ("801", "385"), "UT", "841"),
+    ("Raleigh", ("919", "984"), "NC", "276"),
+    ("Washington", ("202",), "DC", "200"),
+    ("St. Louis", ("314",), "MO", "631"),
+    ("Kansas City", ("816",), "MO", "641"),
+    ("New Orleans", ("504",), "LA", "701"),
+    ("San Diego", ("619", "858"), "CA", "921"),
 )
-AREA_CODES: tuple[str, ...] = tuple(code for _, codes in _CITIES for code in codes)
+AREA_CODES: tuple[str, ...] = tuple(code for _, codes, _, _ in _CITIES for code in codes)
+_STREETS = _words(
+    """Main Oak Maple Cedar Pine Elm Washington Lake Hill Park Sunset Lincoln Jackson Church
+    Highland Madison Franklin Ridge Spring Walnut Chestnut Willow Jefferson River Forest"""
+)
+# Canonical suffixes; traits.py writes them the many ways people do.
+STREET_SUFFIXES = ("Street", "Avenue", "Road", "Drive", "Lane", "Boulevard", "Court", "Place")
+_POSTAL_CODES_PER_CITY = 30  # few enough that namesakes and neighbours share them
 # Repeats weight the draw: most personal addresses are at the big providers.
 _EMAIL_DOMAINS = _words(
     """gmail.com gmail.com gmail.com gmail.com yahoo.com yahoo.com outlook.com hotmail.com
     icloud.com aol.com proton.me comcast.net"""
 )
 _WORK_DOMAINS = _words("acme-corp.com globex.com initech.com umbrella.co hooli.io")
+_DOMAIN_TYPOS = {
+    "gmail.com": "gmial.com", "yahoo.com": "yaho.com", "outlook.com": "outlok.com",
+    "hotmail.com": "hotmial.com", "icloud.com": "iclod.com", "aol.com": "aol.co",
+    "proton.me": "prtonmail.me", "comcast.net": "comcast.ne",
+}  # fmt: skip
 _BIRTH_FROM = date(1945, 1, 1)
 _BIRTH_DAYS = (date(2006, 12, 31) - _BIRTH_FROM).days
 
 SECOND_EMAIL_RATE = 0.15
-PHONE_RATE = 0.70
-CUSTOMER_ID_RATE = 0.75
-LOYALTY_RATE = 0.40
 SECOND_DEVICE_RATE = 0.40
+SENIOR_BORN_BY = date(1972, 12, 31)
+JUNIOR_AFTER = (24, 34)  # years between a senior and a junior of the same name
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str  # canonical: "12 Oak Street"
+    city: str
+    postal_code: str
+    state: str
+    country: str = "US"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +119,16 @@ class SampleCustomer:
     devices: tuple[str, ...]
     cookies: tuple[str, ...]
     household: int | None = None
+    address: Address | None = None
+    nickname: str | None = None  # another form of the first name they sometimes write
+    # Mailboxes read only on their own devices (never with a customer id or a phone).
+    personal_emails: tuple[str, ...] = ()
+    # The store side of a cross-channel person: a loyalty signup with identifiers that
+    # their web side never shows (a loyalty id, another phone or a mistyped email).
+    store_identifiers: tuple[tuple[str, str], ...] = ()
 
-    def identifiers(self) -> list[tuple[str, str]]:
-        """(kind, canonical value) of everything this customer owns, in a fixed order."""
+    def everyday(self) -> list[tuple[str, str]]:
+        """(kind, canonical value) of what their everyday events draw from."""
         out = [("email", e) for e in self.emails]
         if self.phone is not None:
             out.append(("phone", self.phone))
@@ -109,19 +140,20 @@ class SampleCustomer:
         out.extend(("cookie_id", c) for c in self.cookies)
         return out
 
+    def identifiers(self) -> list[tuple[str, str]]:
+        """(kind, canonical value) of everything this customer owns, in a fixed order."""
+        return (
+            self.everyday()
+            + [("email", e) for e in self.personal_emails]
+            + list(self.store_identifiers)
+        )
+
+    def store_keys(self) -> frozenset[str]:
+        return frozenset(f"{kind}:{value}" for kind, value in self.store_identifiers)
+
     def identifier_keys(self) -> list[str]:
         """Truth keys ("kind:value") of everything this customer owns."""
         return [f"{kind}:{value}" for kind, value in self.identifiers()]
-
-    def traits(self, names: tuple[str, ...]) -> dict[str, Any]:
-        """The named traits, as an event carries them."""
-        values = {
-            "firstName": self.first_name,
-            "lastName": self.last_name,
-            "birthDate": self.birth_date.isoformat(),
-            "city": self.city,
-        }
-        return {name: values[name] for name in names}
 
 
 class IdentifierFactory:
@@ -179,72 +211,81 @@ class IdentifierFactory:
         if rng.random() < 0.5:
             local += rng.choice((str(birth.year % 100).zfill(2), str(rng.randrange(1, 1000))))
         domain = rng.choice(_WORK_DOMAINS if work else _EMAIL_DOMAINS)
+        return self._claim(local, domain)
+
+    def personal_email(self, first: str, last: str, birth: date) -> str:
+        """Another mailbox of the same person: "gonzalez.tim@..." beside "tim.gonzalez@..."."""
+        rng = self._rng
+        f, l_ = _ascii(first), _ascii(last)
+        local = rng.choice(
+            (f"{l_}.{f}", f"{f}.{l_}", f"{f}{l_}{birth.year % 100:02d}", f"{f[0]}.{l_}", f"{l_}{f}")
+        )
+        return self._claim(local, rng.choice(_EMAIL_DOMAINS))
+
+    def mistyped_email(self, email: str) -> str:
+        """``email`` as a clerk might mistype it: a dropped or swapped letter, a domain typo."""
+        rng = self._rng
+        local, _, domain = email.partition("@")
+        style = rng.randrange(3)
+        if style == 0 and domain in _DOMAIN_TYPOS:
+            domain = _DOMAIN_TYPOS[domain]
+        elif len(local) > 3:
+            at = rng.randrange(1, len(local) - 1)
+            if style == 1 or local[at] == local[at + 1]:
+                local = local[:at] + local[at + 1 :]  # a dropped letter
+            else:
+                local = local[:at] + local[at + 1] + local[at] + local[at + 2 :]
+        else:
+            local += local[-1]
+        return self._claim(local.strip(".") or local, domain)
+
+    def _claim(self, local: str, domain: str) -> str:
         value = f"{local}@{domain}"
         while not self._unique(value):
-            value = f"{local}{rng.randrange(1, 10_000)}@{domain}"
+            value = f"{local}{self._rng.randrange(1, 10_000)}@{domain}"
         return value
 
-
-def assign_households(rng: random.Random, customers: int, rate: float) -> list[list[int]]:
-    """Groups of 2-4 customer indices covering about `rate` of all customers."""
-    pool = rng.sample(range(customers), min(customers, round(customers * rate)))
-    households: list[list[int]] = []
-    while len(pool) >= 2:
-        size = min(rng.randint(2, 4), len(pool))
-        if len(pool) - size == 1:
-            size += 1  # never leave one person alone at the end
-        households.append(sorted(pool[:size]))
-        del pool[:size]
-    return households
+    def address(self, city_no: int) -> Address:
+        rng = self._rng
+        city, _, state, zip3 = _CITIES[city_no]
+        street = f"{rng.randrange(1, 2500)} {rng.choice(_STREETS)} {rng.choice(STREET_SUFFIXES)}"
+        zip_code = f"{zip3}{rng.randrange(_POSTAL_CODES_PER_CITY):02d}"
+        return Address(street=street, city=city, postal_code=zip_code, state=state)
 
 
-def make_customers(
-    rng: random.Random, ids: IdentifierFactory, count: int, households: list[list[int]]
-) -> list[SampleCustomer]:
-    """`count` customers; members of each household share a last name and a city."""
-    family: dict[int, tuple[int, str, int]] = {}
-    for number, members in enumerate(households):
-        last, city = rng.choice(_LAST_NAMES), rng.randrange(len(_CITIES))
-        for index in members:
-            family[index] = (number, last, city)
-    return [_make_customer(rng, ids, index, family.get(index)) for index in range(count)]
+def city_count() -> int:
+    return len(_CITIES)
 
 
-def _make_customer(
-    rng: random.Random, ids: IdentifierFactory, index: int, family: tuple[int, str, int] | None
-) -> SampleCustomer:
-    first = rng.choice(_FIRST_NAMES)
-    if family is None:
-        household, last, city_no = None, rng.choice(_LAST_NAMES), rng.randrange(len(_CITIES))
-    else:
-        household, last, city_no = family
-    city, area_codes = _CITIES[city_no]
-    birth = _BIRTH_FROM + timedelta(days=rng.randrange(_BIRTH_DAYS))
-    emails = [ids.email(first, last, birth)]
-    if rng.random() < SECOND_EMAIL_RATE:
-        emails.append(ids.email(first, last, birth, work=rng.random() < 0.5))
-    phone = None
-    if rng.random() < PHONE_RATE:
-        # People move: one phone in five keeps an area code from elsewhere.
-        phone = ids.phone(area_codes if rng.random() < 0.8 else AREA_CODES)
-    customer_id = f"cust_{ids.serial():08d}" if rng.random() < CUSTOMER_ID_RATE else None
-    loyalty_id = ids.loyalty_id() if rng.random() < LOYALTY_RATE else None
-    devices = [ids.uuid() for _ in range(2 if rng.random() < SECOND_DEVICE_RATE else 1)]
-    cookies = [ids.cookie() for _ in range(rng.randint(1, 3))]
-    return SampleCustomer(
-        index=index,
-        first_name=first,
-        last_name=last,
-        birth_date=birth,
-        city=city,
-        emails=tuple(emails),
-        phone=phone,
-        customer_id=customer_id,
-        loyalty_id=loyalty_id,
-        devices=tuple(devices),
-        cookies=tuple(cookies),
-        household=household,
-    )
+def city_number(city: str) -> int:
+    return next(n for n, row in enumerate(_CITIES) if row[0] == city)
+
+
+def area_codes_of(city_no: int) -> tuple[str, ...]:
+    return _CITIES[city_no][1]
+
+
+def draw_first_name(rng: random.Random, unlike: tuple[str, ...] = ()) -> str:
+    """A first name that is none of ``unlike`` nor a nickname of one (siblings, twins)."""
+    while True:
+        name = rng.choice(_FIRST_NAMES)
+        if not any(same_first_name(name, other) for other in unlike):
+            return name
+
+
+def draw_last_name(rng: random.Random) -> str:
+    return rng.choice(_LAST_NAMES)
+
+
+def draw_birth(rng: random.Random, latest: date | None = None) -> date:
+    days = _BIRTH_DAYS if latest is None else (latest - _BIRTH_FROM).days
+    return _BIRTH_FROM + timedelta(days=rng.randrange(days))
+
+
+def nickname_of(rng: random.Random, first: str) -> str | None:
+    """Another form of ``first`` from the nicknames table the product uses, if it has one."""
+    forms = sorted(first_name_forms(first) - {fold(first)})
+    return rng.choice(forms).capitalize() if forms else None
 
 
 def uuid4(rng: random.Random) -> str:

@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import Any, TextIO
 
 from graph_cdp.sample.people import SampleCustomer
+from graph_cdp.sample.population import TrapPair
 
 Event = dict[str, Any]  # exactly the API's EventInput, JSON-serializable
 
@@ -76,6 +77,9 @@ class GroundTruth:
     expected_rejects: frozenset[str] = frozenset()
     duplicate_message_ids: frozenset[str] = frozenset()
     authors: Mapping[str, int] = field(default_factory=dict)
+    # customer -> the keys of their store side, which share nothing with their web side
+    cross_channel: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    traps: tuple[TrapPair, ...] = ()  # pairs of different people that look alike
 
     @classmethod
     def from_events(
@@ -87,6 +91,8 @@ class GroundTruth:
         expected_rejects: frozenset[str] = frozenset(),
         duplicate_message_ids: frozenset[str] = frozenset(),
         authors: Mapping[str, int] | None = None,
+        cross_channel: Mapping[int, frozenset[str]] | None = None,
+        traps: tuple[TrapPair, ...] = (),
     ) -> GroundTruth:
         """Derive the links from the events as they were written, noise and all."""
         seen: set[str] = set()
@@ -114,6 +120,8 @@ class GroundTruth:
             expected_rejects=expected_rejects,
             duplicate_message_ids=duplicate_message_ids,
             authors=authors if authors is not None else {},
+            cross_channel=cross_channel if cross_channel is not None else {},
+            traps=traps,
         )
 
     @property
@@ -173,28 +181,36 @@ class Scores:
 
 
 def pairwise_scores(predicted: Mapping[str, Hashable], truth: GroundTruth) -> Scores:
-    """Score `predicted` (identifier key -> entity id) against `truth`.
+    """Score `predicted` (identifier key -> entity id) against what the events allow.
 
-    Owned keys missing from `predicted` count as singletons; keys that are not owned
-    (shared, junk, unknown) are ignored except in `largest_entity`. With no predicted
-    pairs precision is 1.0 (nothing was claimed), with no true pairs recall is 1.0.
+    True pairs are those of `truth.reachable_clusters()` (the deterministic oracle: what
+    identifiers alone can join). Owned keys missing from `predicted` count as
+    singletons; keys that are not owned (shared, junk, unknown) are ignored except in
+    `largest_entity`. With no predicted pairs precision is 1.0 (nothing was claimed),
+    with no true pairs recall is 1.0.
     """
-    cluster_of = truth._clusters[1]
+    return score_against(predicted, truth.owner, truth._clusters[1])
+
+
+def score_against(
+    predicted: Mapping[str, Hashable], owner: Mapping[str, int], cluster_of: Mapping[str, int]
+) -> Scores:
+    """Pairwise scores of `predicted` over the keys of `owner`, true clusters `cluster_of`."""
     cell: Counter[tuple[Hashable, int]] = Counter()
     entity_size: Counter[Hashable] = Counter()
     entity_owners: dict[Hashable, set[int]] = {}
-    for key, customer in truth.owner.items():
+    for key, customer in owner.items():
         entity = predicted.get(key)
         if entity is None:
             continue  # a singleton adds no pair and cannot over-merge
         cell[(entity, cluster_of[key])] += 1
         entity_size[entity] += 1
         entity_owners.setdefault(entity, set()).add(customer)
-    cluster_sizes = Counter(cluster_of.values())
+    cluster_sizes = Counter(cluster_of[k] for k in owner)
     true_pairs = sum(_pairs(n) for n in cluster_sizes.values())
     predicted_pairs = sum(_pairs(n) for n in entity_size.values())
     correct = sum(_pairs(n) for n in cell.values())
-    unpredicted = Counter(cluster_of[k] for k in truth.owner if k not in predicted)
+    unpredicted = Counter(cluster_of[k] for k in owner if k not in predicted)
     spread = Counter(cluster for _, cluster in cell)
     spread.update(unpredicted)  # each missing key is an entity of its own
     precision = correct / predicted_pairs if predicted_pairs else 1.0

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import neo4j
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    IncompleteCommit,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from graph_cdp.config import Settings
-from graph_cdp.errors import StoreError, StoreUnavailable
+from graph_cdp.errors import StoreAuthFailed, StoreBusy, StoreError, StoreUnavailable
 from graph_cdp.store.cypher import load, statements
 
 T = TypeVar("T")
+# Whether this transaction writes the change log (store/changes.py); set by Store.write.
+change_log_on: ContextVar[bool] = ContextVar("graph_cdp_change_log_on", default=True)
 TxWork = Callable[[AsyncManagedTransaction], Awaitable[T]]
 
 
@@ -23,10 +33,16 @@ async def _mapped_errors() -> AsyncIterator[None]:
     try:
         yield
     except AuthError as exc:
-        raise StoreUnavailable(f"Neo4j refused the credentials: {exc.message}") from exc
+        raise StoreAuthFailed(f"Neo4j refused the credentials: {exc.message}") from exc
+    except IncompleteCommit as exc:  # the commit may or may not have happened: no retry hint
+        raise StoreError(f"Neo4j went away during a commit; its outcome is unknown: {exc}") from exc
     except (ServiceUnavailable, SessionExpired, OSError) as exc:
         raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
+    except TransientError as exc:  # the driver's retries are spent; the work was rolled back
+        raise StoreBusy(f"Neo4j is busy ({exc.code}): {exc.message}") from exc
     except Neo4jError as exc:
+        if exc.is_retryable():
+            raise StoreBusy(f"Neo4j is busy ({exc.code}): {exc.message}") from exc
         raise StoreError(f"Neo4j error {exc.code}: {exc.message}") from exc
 
 
@@ -37,27 +53,32 @@ class Store:
     errors (deadlocks, leader changes) with exponential back-off.
     """
 
-    def __init__(self, driver: neo4j.AsyncDriver, database: str) -> None:
+    def __init__(self, driver: neo4j.AsyncDriver, database: str, change_log: bool = True) -> None:
         self.driver = driver
         self.database = database
+        self.change_log = change_log
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
         driver = AsyncGraphDatabase.driver(
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password),
-            max_transaction_retry_time=30.0,
+            max_transaction_retry_time=settings.neo4j_retry_seconds,
             # Schema-less hints ("label does not exist yet") are noise on a fresh graph.
             notifications_min_severity="OFF",
         )
-        return cls(driver, settings.neo4j_database)
+        return cls(driver, settings.neo4j_database, settings.change_log)
 
     async def close(self) -> None:
         await self.driver.close()
 
     async def write(self, work: TxWork[T]) -> T:
-        async with _mapped_errors(), self.driver.session(database=self.database) as session:
-            return await session.execute_write(work)
+        token = change_log_on.set(self.change_log)
+        try:
+            async with _mapped_errors(), self.driver.session(database=self.database) as session:
+                return await session.execute_write(work)
+        finally:
+            change_log_on.reset(token)
 
     async def read(self, work: TxWork[T]) -> T:
         async with _mapped_errors(), self.driver.session(database=self.database) as session:
@@ -82,8 +103,10 @@ class Store:
         return await self.write(work)
 
     async def ping(self) -> None:
-        async with _mapped_errors():
-            await self.driver.execute_query("RETURN 1", database_=self.database)
+        """One auto-commit ``RETURN 1``: never retried, so an outage is seen at once."""
+        async with _mapped_errors(), self.driver.session(database=self.database) as session:
+            result = await session.run("RETURN 1")
+            await result.consume()
 
     async def delete_everything(self) -> None:
         """Empty the database, in batches (tests and benchmarks; never called by the service)."""

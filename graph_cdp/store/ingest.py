@@ -1,4 +1,8 @@
-"""Writing validated events and pushed identifiers, in one transaction per batch."""
+"""Writing the evidence of validated events and pushed identifiers, in a caller's transaction.
+
+Only evidence: interactions, identifiers, OBSERVED and LINKED. Statuses and resolution
+follow in the same transaction, driven by the write path (``graph_cdp/ingestion.py``).
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,10 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from graph_cdp.events import Event
+from graph_cdp.graph_types import StatusInput
 from graph_cdp.identifiers import NormalizedIdentifier
-from graph_cdp.resolution.incremental import Outcome, UnitHook, resolve_seeds
-from graph_cdp.resolution.names import full_name
-from graph_cdp.resolution.rules import Rules
 from graph_cdp.store.driver import run
+from graph_cdp.store.kept import write_kept
 
 CO_OCCURRENCE = "co_occurrence"
 EXPLICIT = "explicit"
@@ -24,10 +27,13 @@ EXPLICIT = "explicit"
 
 @dataclass
 class Written:
+    """What a write stored: new and duplicate message ids, blocked keys, and the
+    identifiers it touched (the seeds of the status refresh and of resolution)."""
+
     created: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
-    outcome: Outcome = field(default_factory=Outcome)
+    touched: list[StatusInput] = field(default_factory=list)
 
 
 def _identifier_rows(
@@ -89,52 +95,24 @@ def _pairs(event: Event) -> Iterable[tuple[str, str]]:
     return itertools.combinations(sorted(set(event.identifier_keys)), 2)
 
 
-async def _link_and_resolve(
-    tx: AsyncManagedTransaction,
-    identifiers: list[dict[str, Any]],
-    links: list[dict[str, Any]],
-    rules: Rules,
-    now: datetime,
-    reason: str,
-    resolve: bool = True,
-    after: UnitHook | None = None,
-) -> Outcome:
-    """After the identifiers exist: evidence, degrees and statuses, then resolution."""
-    if links:
-        await run(tx, "merge_links", rows=links, now=now)
-    status_rows = [
-        {"key": r["key"], "blocked": r["blocked"], "threshold": rules.hub_threshold(r["kind"])}
-        for r in identifiers
-    ]
-    statuses = await run(tx, "update_identifier_status", rows=status_rows)
-    # Only a status change can leave stale decisions on older links.
-    inactive = sorted(
-        r["key"] for r in statuses if r["status"] != "ok" and r["status"] != r["before"]
-    )
-    if inactive:
-        await run(tx, "refuse_links_of_inactive", keys=inactive)
-    if not resolve:
-        return Outcome()
-    keys = (r["key"] for r in identifiers)
-    return await resolve_seeds(tx, keys, rules, now, reason=reason, after=after)
+def _touched(identifiers: list[dict[str, Any]]) -> list[StatusInput]:
+    return [StatusInput(r["key"], r["kind"], r["blocked"]) for r in identifiers]
 
 
 async def write_events(
     tx: AsyncManagedTransaction,
     events: Sequence[Event],
-    rules: Rules,
+    names: Sequence[str | None],
     now: datetime,
     batch_id: str,
-    resolve: bool = True,
+    precedence: Sequence[str],
     person_traits: Sequence[str | None] | None = None,
-    after: UnitHook | None = None,
 ) -> Written:
-    """Store new events once (duplicates by id change nothing), link, resolve.
+    """Store new events once (duplicates by id change nothing) and link what each saw.
 
-    ``resolve=False`` is the bulk-load path: evidence is written, customers are left to
-    a full resolution job (which gives the same result, see test_agreement).
-    ``person_traits`` (one per event, standardised JSON) are kept on the identifiers
-    seen with them, for matching; ``after`` runs on each resolved unit."""
+    ``names`` holds each event's ``"first|last"`` name (or None); ``precedence`` names the
+    refusal of a new link to an inactive identifier. ``person_traits`` (one per event,
+    standardised JSON, for matching) are kept on the identifiers seen with them."""
     traits_of = dict(zip((e.message_id for e in events), person_traits or (), strict=False))
     rows = [
         {
@@ -146,6 +124,8 @@ async def write_events(
             "properties": json.dumps(e.properties, sort_keys=True),
             "traits": json.dumps(e.traits, sort_keys=True),
             "keys": list(e.identifier_keys),
+            "invalidKeys": [v.key for v in e.invalid],
+            "context": json.dumps(e.context, sort_keys=True),
         }
         for e in events
     ]
@@ -155,34 +135,34 @@ async def write_events(
         created=[e.message_id for e in events if e.message_id in created],
         duplicates=[e.message_id for e in events if e.message_id not in created],
     )
-    fresh = [e for e in events if e.message_id in created]
+    fresh = [(e, name) for e, name in zip(events, names, strict=True) if e.message_id in created]
     if not fresh:
         return written
     identifiers = _identifier_rows(
-        (n, e.timestamp, full_name(e.traits), traits_of.get(e.message_id))
-        for e in fresh
+        (n, e.timestamp, name, traits_of.get(e.message_id))
+        for e, name in fresh
         for n in e.identifiers
     )
     written.blocked = [r["key"] for r in identifiers if r["blocked"] is not None]
     links = _link_rows(
-        ((a, b, e.timestamp, e.source) for e in fresh for a, b in _pairs(e)), CO_OCCURRENCE
+        ((a, b, e.timestamp, e.source) for e, _ in fresh for a, b in _pairs(e)), CO_OCCURRENCE
     )
     await run(tx, "merge_identifiers", rows=identifiers)
-    observed = [{"id": e.message_id, "keys": list(e.identifier_keys)} for e in fresh]
+    observed = [{"id": e.message_id, "keys": list(e.identifier_keys)} for e, _ in fresh]
     await run(tx, "create_observed", rows=observed)
-    written.outcome = await _link_and_resolve(
-        tx, identifiers, links, rules, now, "ingest", resolve=resolve, after=after
-    )
+    await write_kept(tx, [e for e, _ in fresh])
+    if links:
+        await run(tx, "merge_links", rows=links, now=now, precedence=list(precedence))
+    written.touched = _touched(identifiers)
     return written
 
 
 async def write_identifiers(
     tx: AsyncManagedTransaction,
     identifiers: Sequence[NormalizedIdentifier],
-    rules: Rules,
     now: datetime,
     source: str | None,
-    after: UnitHook | None = None,
+    precedence: Sequence[str],
 ) -> Written:
     """Pushed together by a source: explicit evidence between every pair."""
     rows = _identifier_rows((n, now, None, None) for n in identifiers)
@@ -190,7 +170,8 @@ async def write_identifiers(
     pairs = [(a, b, now, source) for i, a in enumerate(usable) for b in usable[i + 1 :]]
     written = Written(blocked=[r["key"] for r in rows if r["blocked"] is not None])
     await run(tx, "merge_identifiers", rows=rows)
-    written.outcome = await _link_and_resolve(
-        tx, rows, _link_rows(pairs, EXPLICIT), rules, now, "push", after=after
-    )
+    links = _link_rows(pairs, EXPLICIT)
+    if links:
+        await run(tx, "merge_links", rows=links, now=now, precedence=list(precedence))
+    written.touched = _touched(rows)
     return written

@@ -44,7 +44,7 @@ class LiveServer:
             port=settings.port,
             log_config=None,
             access_log=False,
-            ws="none",
+            ws="websockets-sansio",
             lifespan="on",
         )
         self.server = uvicorn.Server(config)
@@ -76,6 +76,8 @@ def api_settings(settings: Settings, **changes: Any) -> Settings:
         "api_keys": KEYS,
         "max_batch_size": MAX_BATCH,
         "max_query_depth": MAX_DEPTH,
+        # Tests that deliver webhooks start a server of their own with fast retries.
+        "webhooks_enabled": False,
     }
     return settings.model_copy(update={**base, **changes})
 

@@ -15,10 +15,11 @@ pytestmark = pytest.mark.api
 
 
 def client(server: LiveServer, key: str) -> Client:
+    # Generous timeouts: a cold server on a loaded machine plans its first queries slowly.
     transport = HTTPXAsyncTransport(
-        url=f"{server.url}/graphql", headers={"Authorization": f"Bearer {key}"}
+        url=f"{server.url}/graphql", headers={"Authorization": f"Bearer {key}"}, timeout=60
     )
-    return Client(transport=transport, fetch_schema_from_transport=True)
+    return Client(transport=transport, fetch_schema_from_transport=True, execute_timeout=60)
 
 
 async def test_gql_client_ingests_and_reads_back(server: LiveServer, store: Store) -> None:

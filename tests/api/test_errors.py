@@ -95,7 +95,11 @@ def test_expected_errors_keep_their_message_and_details() -> None:
     exc = errors.InvalidEvent("bad event", reasons=["type: required"], obj=object())
     error = coded(GraphQLError("bad event", path=["ingestEvents"], original_error=exc))
     assert error.message == "bad event"
-    assert error.extensions == {"code": "INVALID_EVENT", "reasons": ["type: required"]}
+    assert error.extensions == {
+        "code": "INVALID_EVENT",
+        "reasons": ["type: required"],
+        "retryable": False,
+    }
 
 
 def test_store_errors_keep_their_code_but_not_their_message(
@@ -104,7 +108,7 @@ def test_store_errors_keep_their_code_but_not_their_message(
     exc = errors.StoreError("Neo4j error Neo.X: MATCH (secret) ...")
     with caplog.at_level(logging.ERROR, logger="graph_cdp.api"):
         error = coded(GraphQLError(str(exc), path=["profile"], original_error=exc))
-    assert error.extensions == {"code": "STORE_ERROR"}
+    assert error.extensions == {"code": "STORE_ERROR", "retryable": False}
     assert "secret" not in error.message
     assert "MATCH (secret)" in caplog.text
 
@@ -125,7 +129,7 @@ def test_unexpected_errors_are_masked_and_logged_in_full(
     assert result.errors is not None
     (error,) = result.errors
     assert error.message == INTERNAL_MESSAGE
-    assert error.extensions == {"code": "INTERNAL"}
+    assert error.extensions == {"code": "INTERNAL", "retryable": False}
     assert error.path == ["explode"]
     assert "pw@db" not in str(error.formatted)
     logged = [caplog.handler.format(r) for r in caplog.records if r.name == "graph_cdp.api.errors"]
@@ -137,7 +141,7 @@ def test_unexpected_errors_are_masked_and_logged_in_full(
 def test_coding_is_idempotent() -> None:
     once = coded(GraphQLError("x", path=["f"], original_error=errors.ProfileNotFound("gone")))
     assert coded(once) is once
-    assert once.extensions == {"code": "PROFILE_NOT_FOUND"}
+    assert once.extensions == {"code": "PROFILE_NOT_FOUND", "retryable": False}
 
 
 async def test_an_http_method_graphql_does_not_use_is_refused(api: Api) -> None:

@@ -79,8 +79,8 @@ async def test_an_identifier_push_over_the_limit_is_refused(api: Api) -> None:
         ("{ profiles(first: 101) { totalCount } }", "LIMIT_EXCEEDED"),
         ("{ profiles(first: 0) { totalCount } }", "BAD_INPUT"),
         ("{ profiles(first: -1) { totalCount } }", "BAD_INPUT"),
-        ('{ profiles(after: "not a cursor") { totalCount } }', "BAD_INPUT"),
-        ('{ profiles(after: "WyJ4IiwgOTk5OV0") { totalCount } }', "BAD_INPUT"),  # skip 9999
+        ('{ profiles(after: "not a cursor") { totalCount } }', "INVALID_CURSOR"),
+        ('{ profiles(after: "WyJ4IiwgOTk5OV0") { totalCount } }', "INVALID_CURSOR"),  # skip 9999
         ('{ identityGraph(profileId: "x", maxNodes: 0) { truncated } }', "BAD_INPUT"),
         ('{ identityGraph(profileId: "x", maxNodes: 5000) { truncated } }', "LIMIT_EXCEEDED"),
         ("{ deadLetters(first: 100000) { id } }", "LIMIT_EXCEEDED"),

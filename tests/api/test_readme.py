@@ -30,3 +30,8 @@ async def test_the_readme_graphql_examples_work_in_order(api: Api) -> None:
     assert explanation["sameCustomer"] is False
     assert "limit:customer_id" in explanation["reason"]
     assert results[3]["runResolution"]["status"] in {"running", "succeeded"}
+    assert results[4]["registerWebhook"]["webhook"]["status"] == "active"
+    assert results[5]["together"]["customersMerged"] == 1
+    merged = [e["node"] for e in results[6]["changes"]["edges"]]
+    assert [c["type"] for c in merged] == ["profile.merged"]
+    assert len(merged[0]["profileIds"]) == 2

@@ -196,17 +196,16 @@ def test_plan_assignment(
 
 
 @pytest.mark.parametrize(
-    ("plan", "empty", "splits"),
+    ("plan", "splits"),
     [
-        (Plan(), True, []),
-        (Plan(assign={"a": "X"}), False, []),
-        (Plan(created=[("new1", None)]), False, []),
-        (Plan(created=[("new1", None), ("new2", "X")]), False, [("new2", "X")]),
-        (Plan(merges=[("Y", "X")]), False, []),
+        (Plan(), []),
+        (Plan(assign={"a": "X"}), []),
+        (Plan(created=[("new1", None)]), []),
+        (Plan(created=[("new1", None), ("new2", "X")]), [("new2", "X")]),
+        (Plan(merges=[("Y", "X")]), []),
     ],
 )
-def test_plan_properties(plan: Plan, empty: bool, splits: list[tuple[str, str]]) -> None:
-    assert plan.empty is empty
+def test_plan_splits(plan: Plan, splits: list[tuple[str, str]]) -> None:
     assert plan.splits == splits
 
 

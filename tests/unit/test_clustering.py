@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph_cdp.resolution.clustering import OK, SHARED, Link, Node, Resolution, resolve
+from graph_cdp.graph_types import OK, Link, Node
+from graph_cdp.resolution.clustering import SHARED, Resolution, resolve
 from graph_cdp.resolution.names import agree
 from graph_cdp.resolution.rules import DEFAULT_LIMITS, Rules, limit_bucket
 
@@ -247,6 +248,13 @@ CASES = [
     ),
     pytest.param(
         [_link(CA, EA), _link(EA, PA)],
+        {EA: "invalid"},
+        [[CA], [EA], [PA]],
+        {(CA, EA): "invalid", (EA, PA): "invalid"},
+        id="an invalid identifier links nothing, like a blocked one",
+    ),
+    pytest.param(
+        [_link(CA, EA), _link(EA, PA)],
         {EA: "hub"},
         [[CA], [EA], [PA]],
         {(CA, EA): "hub", (EA, PA): "hub"},
@@ -347,12 +355,6 @@ def test_resolve(
 def test_identifiers_without_links_are_singletons() -> None:
     nodes = _nodes([], extra=[EA, D1, CA])
     assert resolve(nodes, [], RULES) == Resolution([[CA], [D1], [EA]], {})
-
-
-def test_cluster_of_indexes_the_clusters() -> None:
-    links = [_link(CA, EA), _link(D1, K1)]
-    result = resolve(_nodes(links, extra=[PA]), links, RULES)
-    assert result.cluster_of() == {K1: 0, D1: 0, CA: 1, EA: 1, PA: 2}
 
 
 PRIORITY_EMAIL_FIRST = ("email", "customer_id", "loyalty_id", "phone", "device_id", "cookie_id")
@@ -530,7 +532,7 @@ def _screened(ln: Link, nodes: Mapping[str, Node]) -> str | None:
 def test_invariants(graph: Graph, rules: Rules) -> None:
     nodes, links = graph
     result = resolve(nodes, links, rules)
-    where = result.cluster_of()
+    where = {key: i for i, members in enumerate(result.clusters) for key in members}
     by_pair = {ln.pair: ln for ln in links}
 
     # A partition of every identifier, in canonical order.
@@ -607,3 +609,159 @@ def test_the_limit_named_does_not_depend_on_link_direction() -> None:
     b = resolve(_nodes(backward), backward, Rules())
     assert a.refused == b.refused
     assert a.refused[_pair(l1, c2)] == "limit:customer_id"
+
+
+# --- the shared-device rule, with names and birth dates -----------------------------
+
+STRICT = Rules(shared_device="strict")
+TIM, TIMOTHY = "tim|gonzalez", "timothy|gonzalez"
+MARY, JOHN = "mary|smith", "john|smith"
+SENIOR, JUNIOR = "tim|gonzalez|1958-04-02", "tim|gonzalez|1987-11-30"
+E1, E2, E3, E4 = "email:e1@x.io", "email:e2@x.io", "email:e3@x.io", "email:e4@x.io"
+
+
+def _named(links: list[Link], names: Mapping[str, tuple[str, ...]]) -> dict[str, Node]:
+    nodes = _nodes(links)
+    return {
+        k: Node(n.key, n.kind, n.value, 0, n.status, names.get(k, ())) for k, n in nodes.items()
+    }
+
+
+_ON_DEVICE = [_link(D1, EA), _link(D1, EB)]
+_ON_DEVICE_3 = [_link(D1, EA), _link(D1, EB), _link(D1, EC)]
+_ONE = [[D1, EA, EB]]
+_APART = [[D1], [EA], [EB]]
+_BOTH_SHARED = {(D1, EA): SHARED, (D1, EB): SHARED}
+
+# (links, names, evidence: clusters and refused, strict: clusters and refused)
+DEVICE_CASES = [
+    pytest.param(
+        _ON_DEVICE, {EA: (TIM,), EB: (TIMOTHY,)}, _ONE, {}, _APART, _BOTH_SHARED,
+        id="nickname: Tim and Timothy on one laptop are one person",
+    ),
+    pytest.param(
+        _ON_DEVICE, {EA: (TIM,)}, _ONE, {}, _APART, _BOTH_SHARED,
+        id="a nameless mailbox joins a named one through a personal device",
+    ),
+    pytest.param(
+        _ON_DEVICE, {}, _APART, _BOTH_SHARED, _APART, _BOTH_SHARED,
+        id="two nameless mailboxes: nothing says one person, still shared",
+    ),
+    pytest.param(
+        _ON_DEVICE, {EA: (MARY,), EB: (JOHN,)}, _APART, _BOTH_SHARED, _APART, _BOTH_SHARED,
+        id="family tablet: two first names stay apart",
+    ),
+    pytest.param(
+        _ON_DEVICE, {EA: (SENIOR,), EB: (JUNIOR,)}, _APART, _BOTH_SHARED, _ONE, {},
+        id="junior and senior: one name, birth dates decades apart",
+    ),
+    pytest.param(
+        _ON_DEVICE, {EA: (SENIOR, TIM), EB: (JUNIOR, TIM)}, _APART, _BOTH_SHARED, _ONE, {},
+        id="junior and senior: an undated entry on each side does not join them",
+    ),
+    pytest.param(
+        _ON_DEVICE, {EA: ("ann|lee|1990-01-01",), EB: ("bob|lee|1990-01-01",)},
+        _APART, _BOTH_SHARED, _APART, _BOTH_SHARED,
+        id="twins: one birth date, two first names",
+    ),
+    pytest.param(
+        _ON_DEVICE, {EA: ("bill|jones|1970-02-03",), EB: ("william|jones",)}, _ONE, {},
+        _APART, _BOTH_SHARED,
+        id="Bill and William, one side dated",
+    ),
+    pytest.param(
+        _ON_DEVICE, {EA: ("amanda|khan",), EB: ("amanda|kahn",)}, _ONE, {}, _ONE, {},
+        id="a typo in the last name is forgiven by both rules",
+    ),
+    pytest.param(
+        [*_ON_DEVICE, _link(CA, EA), _link(CB, EB)], {EA: (TIM,), EB: (TIM,)},
+        [[CA, EA], [CB, EB], [D1]], _BOTH_SHARED, [[CA, EA], [CB, EB], [D1]], _BOTH_SHARED,
+        id="two customer ids: never one person, whatever the names",
+    ),
+    pytest.param(
+        _ON_DEVICE, {D1: (MARY, JOHN)}, _APART, _BOTH_SHARED, _APART, _BOTH_SHARED,
+        id="two people typed their names on the device itself",
+    ),
+    pytest.param(
+        _ON_DEVICE, {D1: ("ann|lee",), EA: ("bob|lee",)}, _APART, _BOTH_SHARED,
+        _APART, _BOTH_SHARED,
+        id="the device's own name disagrees with a side",
+    ),
+    pytest.param(
+        _ON_DEVICE_3, {EB: (TIM,)}, [[D1, EA, EB, EC]], {}, [[D1], [EA], [EB], [EC]],
+        {**_BOTH_SHARED, (D1, EC): SHARED},
+        id="one named side and two nameless ones: one person whatever the link order",
+    ),
+    pytest.param(
+        [_link(D1, CA), _link(D1, EA)], {CA: (JOHN,), EA: (MARY,)}, [[CA], [D1], [EA]],
+        {(CA, D1): SHARED, (D1, EA): SHARED}, [[CA, D1, EA]], {},
+        id="customer-id side and email side of two people stay apart",
+    ),
+    pytest.param(
+        [*_ON_DEVICE_3, _link(D1, ED), _link(EA, PA)], {EA: (TIM,)},
+        [[D1, EA, EB, EC, PA], [ED]], {(D1, ED): "limit:email"},
+        [[D1], [EA, PA], [EB], [EC], [ED]],
+        {**_BOTH_SHARED, (D1, EC): SHARED, (D1, ED): SHARED},
+        id="four mailboxes of one person: the limit refuses the fourth",
+    ),
+    pytest.param(
+        [_link(EA, K1), _link(K1, D1), _link(D1, K2), _link(K2, EB)],
+        {EA: (TIM,), EB: (TIMOTHY,)}, [[D1, EA, EB, K1, K2]], {},
+        [[D1, EA, K1], [EB, K2]], {(K2, D1): SHARED},
+        id="a weak chain between two sides of one person",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("links", "names", "clusters", "refused", "strict_clusters", "strict_refused"),
+    DEVICE_CASES,
+)
+def test_the_shared_device_rule_weighs_names_and_birth_dates(
+    links: list[Link],
+    names: Mapping[str, tuple[str, ...]],
+    clusters: list[list[str]],
+    refused: dict[tuple[str, str], str],
+    strict_clusters: list[list[str]],
+    strict_refused: dict[tuple[str, str], str],
+) -> None:
+    nodes = _named(links, names)
+    evidence = resolve(nodes, links, RULES)
+    assert (evidence.clusters, evidence.refused) == (_canon(clusters), refused)
+    strict = resolve(nodes, links, STRICT)
+    assert (strict.clusters, strict.refused) == (_canon(strict_clusters), strict_refused)
+
+
+NAME_POOL = (TIM, TIMOTHY, MARY, JOHN, SENIOR, JUNIOR, "ann|lee|1990-01-01", "bob|lee|1990-01-01")
+
+
+@st.composite
+def named_graphs(draw: st.DrawFn) -> Graph:
+    nodes, links = draw(graphs())
+    named = {
+        k: Node(n.key, n.kind, n.value, n.first_seen, n.status, tuple(names))
+        for k, n in nodes.items()
+        for names in [draw(st.lists(st.sampled_from(NAME_POOL), max_size=2, unique=True))]
+    }
+    return named, links
+
+
+@PROPERTY
+@given(graph=named_graphs(), rules=st.sampled_from((RULES, STRICT, TIGHT)), data=st.data())
+def test_named_graphs_resolve_alike_in_any_order_and_by_component(
+    graph: Graph, rules: Rules, data: st.DataObject
+) -> None:
+    nodes, links = graph
+    whole = resolve(nodes, links, rules)
+    shuffled = data.draw(st.permutations(links), label="links")
+    assert resolve(dict(reversed(list(nodes.items()))), shuffled, rules) == whole
+    for members in whole.clusters:
+        keys = set(members)
+        touching = [ln for ln in links if ln.a in keys or ln.b in keys]
+        reached = keys | {k for ln in touching for k in (ln.a, ln.b)}
+        if reached != keys:
+            continue  # refused links reach out: resolved with its neighbours, not alone
+        alone = resolve({k: nodes[k] for k in members}, touching, rules)
+        assert alone.clusters == [sorted(members)]
+    for members in whole.clusters:  # names never lift a limit
+        assert sum(nodes[k].kind == "customer_id" for k in members) <= 1

@@ -71,7 +71,7 @@ def test_malformed_cursors_are_invalid_input(cursor: str, arity: int) -> None:
     with pytest.raises(InvalidInput, match="malformed cursor") as caught:
         cursors.decode(cursor, arity)
     assert repr(cursor) in caught.value.message
-    assert caught.value.code == "BAD_INPUT"
+    assert caught.value.code == "INVALID_CURSOR"  # an InvalidInput, more specific
 
 
 @pytest.mark.parametrize(
@@ -86,6 +86,14 @@ def test_decoding_errors_keep_their_cause(cursor: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         cursors.decode(cursor, 1)
     assert isinstance(caught.value.__cause__, ValueError)
+
+
+@pytest.mark.parametrize(
+    "parts", [("bad\ud800",), ("a\x00",), ([[[[["deep"]]]]],)], ids=["surrogate", "nul", "deep"]
+)
+def test_parts_that_are_not_text_or_too_deep_are_refused(parts: tuple[Any, ...]) -> None:
+    with pytest.raises(InvalidInput, match="malformed cursor"):
+        cursors.decode(cursors.encode(*parts), len(parts))
 
 
 def test_a_deeply_nested_cursor_is_invalid_input_not_a_crash() -> None:

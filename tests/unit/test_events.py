@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from graph_cdp.config import Settings
-from graph_cdp.errors import InvalidEvent, InvalidInput, LimitExceeded
+from graph_cdp.errors import (
+    InvalidEvent,
+    InvalidInput,
+    InvalidText,
+    LimitExceeded,
+    NestingTooDeep,
+    NoUsableIdentifier,
+    TextTooLong,
+)
 from graph_cdp.events import (
     DERIVED_ID_PREFIX,
     Event,
@@ -125,34 +133,23 @@ INVALID = [
     (_raw(identifiers=_DROP), "identifiers must be a list of {kind, value}, got missing"),
     (_raw(identifiers="jane@shop.io"), "got a str"),
     (_raw(identifiers=[]), "at least one identifier is required"),
-    (_raw(identifiers=["jane@shop.io"]), "identifiers[0] must be an object"),
-    (_raw(identifiers=[{"kind": "email"}]), "identifiers[0] needs a string kind"),
-    (
-        _raw(identifiers=[{"kind": "email", "value": "a@shop.io", "extra": 1}]),
-        "identifiers[0] has unknown fields ['extra']",
-    ),
+    (_raw(identifiers=["jane@shop.io"]), "no usable identifier (identifiers[0]: not an object"),
     (
         _raw(identifiers=[{"kind": "passport", "value": "X1"}]),
-        "identifiers[0]: unknown identifier kind 'passport'",
+        "no usable identifier (identifiers[0].kind: unknown identifier kind 'passport'",
     ),
-    (
-        _raw(
-            identifiers=[
-                {"kind": "email", "value": "ok@shop.io"},
-                {"kind": "email", "value": "bad@"},
-            ]
-        ),
-        "identifiers[1]: invalid email 'bad@'",
-    ),
-    (_raw(identifers=[]), "unknown field 'identifers'"),
     (_raw(traits=["a"]), "traits must be an object, got list"),
     (_raw(traits={"score": float("nan")}), "traits.score is nan"),
     (_raw(properties={"tags": {"a", "b"}}), "properties.tags is a set"),
     (_raw(properties={"items": [{"sku": b"x"}]}), "properties.items[0].sku is a bytes"),
-    (_raw(properties={1: "x"}), "properties has a non-string key 1"),
+    (_raw(properties={1: "x"}), "properties has a non-string key '1'"),
     (_raw(messageId=42), "messageId must be a string, got int"),
-    (_raw(messageId="m\x00"), "messageId 'm\\x00' contains a control"),
-    (_raw(source="s" * 257), "source is longer than 256"),
+    (_raw(messageId="m\x01"), "messageId 'm\\x01' contains a control"),
+    (_raw(messageId="m\x00"), "messageId: the string holds NUL (U+0000) at offset 1"),
+    (_raw(source="bad\ud800"), "source: the string holds a lone UTF-16 surrogate U+D800"),
+    (_raw(traits={"k\udfff": 1}), "traits: a key holds a lone UTF-16 surrogate U+DFFF"),
+    (_raw(source="s" * 257), "source is 257 characters, more than 256"),
+    (_raw(type="t" * 60_000), "type is 60000 characters, more than 256"),
 ]
 
 
@@ -169,14 +166,97 @@ def test_all_reasons_are_collected() -> None:
         identifiers=[{"kind": "phone", "value": "12"}, {"kind": "email", "value": "x@"}],
     )
     reasons = _reasons(raw)
-    assert len(reasons) == 4
+    assert len(reasons) == 3
     assert reasons[0] == "type is required"
-    assert reasons[2].startswith("identifiers[0]: invalid phone")
-    assert reasons[3].startswith("identifiers[1]: invalid email")
+    assert reasons[2].startswith("no usable identifier (identifiers[0].value: not a valid phone")
+    assert "identifiers[1].value: " in reasons[2]
     with pytest.raises(InvalidEvent) as info:
         _validate(raw)
     assert all(r in info.value.message for r in reasons)
     assert info.value.details["message_id"] == "m-1"
+
+
+PARTIAL = [
+    (
+        [{"kind": "email", "value": "ok@shop.io"}, {"kind": "email", "value": "bad@"}],
+        "identifiers[1].value",
+        "email",
+    ),
+    (
+        [{"kind": "email", "value": "ok@shop.io"}, {"kind": "phone", "value": "+1 555 0100"}],
+        "identifiers[1].value",
+        "phone",
+    ),
+    (
+        [{"kind": "passport", "value": "X1"}, {"kind": "email", "value": "ok@shop.io"}],
+        "identifiers[0].kind",
+        "passport",
+    ),
+    (
+        [{"kind": "email", "value": "ok@shop.io"}, {"kind": "email"}],
+        "identifiers[1]",
+        "email",
+    ),
+]
+
+
+@pytest.mark.parametrize(("identifiers", "path", "kind"), PARTIAL)
+def test_a_malformed_identifier_is_kept_not_used(
+    identifiers: list[dict[str, Any]], path: str, kind: str
+) -> None:
+    event = _validate(_raw(identifiers=identifiers))
+    assert event.identifier_keys == ("email:ok@shop.io",)
+    assert [w.path for w in event.warnings] == [path]
+    (invalid,) = event.invalid
+    assert invalid.kind == kind
+    assert invalid.key.startswith(f"invalid:{kind}:")
+    assert invalid.reason == event.warnings[0].reason
+    # Links are built from identifier_keys only: an invalid value can never link.
+    assert not any(k.startswith("invalid:") for k in event.identifier_keys)
+
+
+def test_unknown_entry_fields_are_a_warning() -> None:
+    ids = [{"kind": "email", "value": "a@shop.io", "extra": 1}]
+    event = _validate(_raw(identifiers=ids))
+    assert event.identifier_keys == ("email:a@shop.io",)
+    assert [(w.path, w.reason) for w in event.warnings] == [
+        ("identifiers[0]", "unknown fields ['extra'] ignored")
+    ]
+
+
+def test_unknown_fields_are_kept_under_context() -> None:
+    raw = _raw(
+        identifers=[], integrations={"All": True}, context={"ip": "1.2.3.4", "version": 1},
+        version=2,
+    )  # fmt: skip
+    event = _validate(raw)
+    assert event.context == {
+        "ip": "1.2.3.4", "version": 1, "identifers": [], "integrations": {"All": True},
+        "_version": 2,
+    }  # fmt: skip
+    assert {w.path for w in event.warnings} == {"identifers", "integrations", "version"}
+    assert _validate(event.to_json_dict()).context == event.context
+
+
+def test_the_derived_id_tells_events_apart_by_their_invalid_values() -> None:
+    base = [{"kind": "email", "value": "ok@shop.io"}]
+    one = _validate(_raw(messageId=_DROP, identifiers=[*base, {"kind": "phone", "value": "12"}]))
+    two = _validate(_raw(messageId=_DROP, identifiers=[*base, {"kind": "phone", "value": "13"}]))
+    assert one.message_id != two.message_id
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        (_raw(messageId="bad\ud800"), InvalidText),
+        (_raw(properties={"a": "x\x00"}), InvalidText),
+        (_raw(source="s" * 300), TextTooLong),
+        (_raw(identifiers=[{"kind": "phone", "value": "12"}]), NoUsableIdentifier),
+    ],
+)
+def test_each_kind_of_problem_has_its_own_error(raw: dict[str, Any], error: type) -> None:
+    with pytest.raises(error):
+        _validate(raw)
 
 
 def test_deeply_nested_json_is_rejected() -> None:
@@ -186,6 +266,18 @@ def test_deeply_nested_json_is_rejected() -> None:
         cursor["a"] = {}
         cursor = cursor["a"]
     assert any("nested deeper than 32" in r for r in _reasons(_raw(properties=nested)))
+    with pytest.raises(NestingTooDeep):
+        _validate(_raw(properties=nested))
+
+
+def test_nesting_far_past_the_recursion_limit_is_checked_without_recursion() -> None:
+    nested: list[Any] = []
+    cursor = nested
+    for _ in range(100_000):
+        cursor.append([])
+        cursor = cursor[0]
+    with pytest.raises(NestingTooDeep):
+        _validate(_raw(context={"deep": nested}))
 
 
 def test_too_many_identifiers() -> None:
@@ -232,7 +324,6 @@ def test_all_blocked_identifiers_are_accepted() -> None:
         )
     )
     assert [n.blocked is not None for n in event.identifiers] == [True, True]
-    assert list(event.pairs()) == []
 
 
 def test_identifiers_are_deduplicated_in_first_seen_order() -> None:
@@ -248,24 +339,6 @@ def test_identifiers_are_deduplicated_in_first_seen_order() -> None:
         )
     )
     assert event.identifier_keys == ("cookie_id:c-2", "email:jane@shop.io", "customer_id:1234")
-
-
-def test_pairs_skip_blocked_identifiers() -> None:
-    event = _validate(
-        _raw(
-            identifiers=[
-                {"kind": "email", "value": "jane@shop.io"},
-                {"kind": "phone", "value": "415 867 5309"},
-                {"kind": "email", "value": "noreply@shop.io"},
-                {"kind": "cookie_id", "value": "c-1"},
-            ]
-        )
-    )
-    assert list(event.pairs()) == [
-        ("cookie_id:c-1", "email:jane@shop.io"),
-        ("cookie_id:c-1", "phone:+14158675309"),
-        ("email:jane@shop.io", "phone:+14158675309"),
-    ]
 
 
 def _derived(**changes: object) -> str:

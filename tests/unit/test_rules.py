@@ -15,7 +15,15 @@ from graph_cdp.resolution.rules import Rules, limit_bucket, load_rules, rules_fr
 DEFAULTS = Rules()
 
 DEFAULT_DICT: dict[str, Any] = {
-    "priority": ["customer_id", "loyalty_id", "email", "phone", "device_id", "cookie_id"],
+    "priority": [
+        "customer_id",
+        "loyalty_id",
+        "email",
+        "phone",
+        "device_id",
+        "cookie_id",
+        "anonymous_id",
+    ],
     "anchors": ["customer_id", "email", "loyalty_id", "phone"],
     "limits": {
         "customer_id": 1,
@@ -24,6 +32,7 @@ DEFAULT_DICT: dict[str, Any] = {
         "phone": 3,
         "device_id": 10,
         "cookie_id": 50,
+        "anonymous_id": 50,
     },
     "hub_thresholds": {
         "customer_id": 30,
@@ -32,8 +41,10 @@ DEFAULT_DICT: dict[str, Any] = {
         "phone": 15,
         "device_id": 30,
         "cookie_id": 40,
+        "anonymous_id": 40,
     },
     "default_hub_threshold": 30,
+    "shared_device": "evidence",
 }
 
 
@@ -50,7 +61,8 @@ def test_defaults() -> None:
         (lambda r: r.rank("phone"), 3),
         (lambda r: r.rank("device_id"), 4),
         (lambda r: r.rank("cookie_id"), 5),
-        (lambda r: r.rank("twitter"), 6),  # unlisted kinds rank after all listed ones
+        (lambda r: r.rank("anonymous_id"), 6),
+        (lambda r: r.rank("twitter"), 7),  # unlisted kinds rank after all listed ones
         (lambda r: r.hub_threshold("phone"), 15),
         (lambda r: r.hub_threshold("cookie_id"), 40),
         (lambda r: r.hub_threshold("twitter"), 30),
@@ -120,6 +132,7 @@ def test_to_dict_round_trips() -> None:
             {"hub_thresholds": {**DEFAULT_DICT["hub_thresholds"], "phone": 50, "device_id": 5}},
         ),
         ("default_hub_threshold = 7\n", {"default_hub_threshold": 7}),
+        ('shared_device = "strict"\n', {"shared_device": "strict"}),
         (
             'priority = ["email", "customer_id"]\n',
             {"priority": ["email", "customer_id"]},
@@ -144,6 +157,7 @@ def test_to_dict_round_trips() -> None:
         "limit of a new kind",
         "hub thresholds",
         "default hub threshold",
+        "shared-device rule",
         "priority",
         "anchors",
         "everything at once",
@@ -228,6 +242,9 @@ BAD_FILES = [
         'default_hub_threshold = "30"\n',
         "default_hub_threshold must be an integer",
         id="string default",
+    ),
+    pytest.param(
+        'shared_device = "veto"\n', "shared_device must be one of", id="unknown device rule"
     ),
     pytest.param("[limits\nemail = 2\n", "is not valid TOML", id="unclosed table"),
     pytest.param("limits = {email = \n", "is not valid TOML", id="truncated inline table"),

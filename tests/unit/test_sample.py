@@ -14,18 +14,29 @@ import pytest
 
 from graph_cdp.errors import InvalidIdentifier
 from graph_cdp.identifiers import IdentifierPolicy
+from graph_cdp.resolution.names import birth_date, same_first_name
 from graph_cdp.sample import (
     DEFAULT_START,
     JUNK_EMAILS,
     MALFORMED,
+    TRAP_KINDS,
     Event,
     GroundTruth,
+    SampleCustomer,
     SampleData,
     SharedIdentifier,
+    TrapPair,
     generate,
     normalized_key,
     pairwise_scores,
     write_jsonl,
+)
+from graph_cdp.sample.metrics import (
+    Share,
+    cross_channel_joined,
+    person_scores,
+    trap_pairs_merged,
+    weak_only_joined,
 )
 from graph_cdp.sample.people import AREA_CODES
 
@@ -33,6 +44,7 @@ CUSTOMERS = 2_000
 EVENT_FIELDS = {"messageId", "type", "channel", "timestamp", "identifiers", "traits", "properties"}
 KINDS = {"email", "phone", "device_id", "cookie_id", "loyalty_id", "customer_id"}
 TYPES = {
+    "loyalty_signup",
     "page_view", "login", "purchase", "email_open", "app_open", "form_fill", "store_purchase",
 }  # fmt: skip
 CHANNELS = {"web", "email", "mobile_app", "store", "call_center", "social"}
@@ -495,3 +507,265 @@ def test_naive_components_over_merge_the_sample(sample: SampleData) -> None:
     assert scores.over_merged > 0
     assert scores.precision < 0.5  # the shared identifiers glue customers together
     assert scores.recall == 1.0
+
+
+# --- the grown cases: traits, nicknames, mailboxes, cross-channel persons, traps ----
+
+SEGMENT_TRAITS = {"firstName", "lastName", "birthday", "address", "phone", "email"}
+ADDRESS_FIELDS = {"street", "city", "postalCode", "state", "country"}
+
+
+def test_traits_use_segment_reserved_names(sample: SampleData) -> None:
+    for event in sample.events:
+        traits = event["traits"]
+        assert set(traits) <= SEGMENT_TRAITS, traits
+        assert set(traits.get("address", {})) <= ADDRESS_FIELDS, traits
+        assert ("firstName" in traits) == ("lastName" in traits)
+
+
+def _web(data: SampleData) -> list[Event]:
+    return [e for e in _first_deliveries(data) if e["type"] != "loyalty_signup"]
+
+
+def test_web_traits_are_the_authors_own(sample: SampleData) -> None:
+    """Names under a nickname at most, birthdays in any format but the right day."""
+    nicknamed = formats = 0
+    seen_formats: set[str] = set()
+    for event in _web(sample):
+        who = sample.customers[sample.truth.authors[event["messageId"]]]
+        traits = event["traits"]
+        if "firstName" in traits:
+            assert traits["lastName"] == who.last_name
+            assert same_first_name(traits["firstName"], who.first_name)
+            nicknamed += traits["firstName"] != who.first_name
+        if "birthday" in traits:
+            assert birth_date(traits["birthday"]) == who.birth_date
+            seen_formats.add("".join("9" if ch.isdigit() else ch for ch in traits["birthday"]))
+            formats += 1
+        if "street" in traits.get("address", {}):
+            assert who.address is not None
+            assert traits["address"]["postalCode"] == who.address.postal_code
+    assert nicknamed > 100
+    assert formats > 100
+    assert seen_formats == {"9999-99-99", "99/99/9999", "99.99.9999", "99999999"}
+
+
+def test_some_events_that_carry_names_carry_none(sample: SampleData) -> None:
+    logins = [e for e in _web(sample) if e["type"] == "login"]
+    nameless = sum("firstName" not in e["traits"] for e in logins)
+    assert 0.08 <= nameless / len(logins) <= 0.2  # 10 %, plus personal mailboxes' logins
+
+
+def test_personal_mailboxes_are_seen_only_with_their_owners_weak_identifiers(
+    sample: SampleData,
+) -> None:
+    owners = {e: c for c in sample.customers for e in c.personal_emails}
+    assert len(owners) > CUSTOMERS * 0.08
+    truth = sample.truth
+    for event in _first_deliveries(sample):
+        keys = _keys(event)
+        mine = [k for k in keys if k.startswith("email:") and k[6:] in owners]
+        for key in mine:
+            who = owners[key[6:]]
+            others = [k for k in keys if k != key]
+            assert others
+            assert all(k.split(":")[0] in ("cookie_id", "device_id") for k in others)
+            assert all(truth.owner[k] == who.index for k in others)
+
+
+def test_cross_channel_store_sides_share_no_identifier_with_the_web_side(
+    sample: SampleData,
+) -> None:
+    truth = sample.truth
+    assert len(truth.cross_channel) == pytest.approx(CUSTOMERS * 0.05, rel=0.25)
+    for index, store in truth.cross_channel.items():
+        who = sample.customers[index]
+        assert who.loyalty_id is None
+        assert {k.split(":")[0] for k in store} in (
+            {"loyalty_id", "phone"},
+            {"loyalty_id", "email"},
+        )
+        web = set(who.identifier_keys()) - store
+        assert web
+        assert all(truth.cluster_of(k) != truth.cluster_of(s) for k in web for s in store)
+    signups = [e for e in _first_deliveries(sample) if e["type"] == "loyalty_signup"]
+    assert len(signups) == len(truth.cross_channel)
+    for event in signups:
+        assert {"firstName", "lastName", "birthday", "address"} <= set(event["traits"])
+        assert event["channel"] == "store"
+
+
+def test_store_sides_are_typed_with_noise(sample: SampleData) -> None:
+    signups = [e for e in _first_deliveries(sample) if e["type"] == "loyalty_signup"]
+    wrong_name = wrong_birth = short_suffix = 0
+    for event in signups:
+        who = sample.customers[sample.truth.authors[event["messageId"]]]
+        traits = event["traits"]
+        wrong_name += traits["lastName"] != who.last_name
+        wrong_birth += birth_date(traits["birthday"]) != who.birth_date
+        assert who.address is not None
+        short_suffix += traits["address"]["street"].split()[-1].lower() != (
+            who.address.street.split()[-1].lower()
+        )
+    assert 0 < wrong_name < len(signups) / 3
+    assert 0 < wrong_birth < len(signups) / 3
+    assert short_suffix > len(signups) / 3
+
+
+def _trap_pairs(data: SampleData, kind: str) -> list[tuple[SampleCustomer, SampleCustomer]]:
+    return [(data.customers[t.a], data.customers[t.b]) for t in data.truth.traps if t.kind == kind]
+
+
+def test_traps_look_alike_as_their_kind_says(sample: SampleData) -> None:
+    kinds = Counter(t.kind for t in sample.truth.traps)
+    assert set(kinds) == set(TRAP_KINDS)
+    assert kinds["namesake"] == round(CUSTOMERS * 0.01)
+    for a, b in _trap_pairs(sample, "family"):
+        assert a.household == b.household is not None
+        assert (a.last_name, a.address) == (b.last_name, b.address)
+        assert not same_first_name(a.first_name, b.first_name)
+    for a, b in _trap_pairs(sample, "junior_senior"):
+        assert (a.first_name, a.last_name, a.address) == (b.first_name, b.last_name, b.address)
+        assert 24 <= b.birth_date.year - a.birth_date.year <= 34
+    for a, b in _trap_pairs(sample, "twin"):
+        assert (a.last_name, a.address, a.birth_date) == (b.last_name, b.address, b.birth_date)
+        assert not same_first_name(a.first_name, b.first_name)
+    for a, b in _trap_pairs(sample, "namesake"):
+        assert (a.first_name, a.last_name) == (b.first_name, b.last_name)
+        assert a.address is not None
+        assert b.address is not None
+        assert a.address.postal_code == b.address.postal_code
+        assert a.address != b.address
+        assert a.birth_date != b.birth_date
+        assert a.household is None
+        assert b.household is None
+
+
+def test_everyone_in_a_trap_tells_their_birthday_once(sample: SampleData) -> None:
+    dated = {
+        sample.truth.authors[e["messageId"]]
+        for e in _web(sample)
+        if "birthday" in e["traits"] and "firstName" in e["traits"]
+    }
+    assert {i for t in sample.truth.traps for i in (t.a, t.b)} <= dated
+
+
+def test_the_grown_cases_can_be_left_out() -> None:
+    data = generate(
+        300,
+        seed=5,
+        nickname_rate=0,
+        nameless_rate=0,
+        personal_email_rate=0,
+        cross_channel_rate=0,
+        namesake_rate=0,
+        junior_senior_share=0,
+        twin_share=0,
+    )
+    assert not data.truth.cross_channel
+    assert {t.kind for t in data.truth.traps} <= {"family"}
+    assert all(not c.personal_emails and c.nickname is None for c in data.customers)
+    assert all(e["type"] != "loyalty_signup" for e in data.events)
+
+
+# --- the grown metrics -----------------------------------------------------------------
+
+
+def _owner_truth() -> GroundTruth:
+    """Customer 0: web side a1+a2, store side s1+s2; customers 1 and 2: a trap pair."""
+    owner = {"email:a1": 0, "cookie_id:a2": 0, "loyalty_id:s1": 0, "phone:+12123550009": 0}
+    owner |= {"email:b1": 1, "device_id:b2": 1, "email:c1": 2}
+    events = [
+        {
+            "messageId": "m1",
+            "identifiers": [{"kind": "email", "value": "a1"}, {"kind": "cookie_id", "value": "a2"}],
+        },
+        {
+            "messageId": "m2",
+            "identifiers": [
+                {"kind": "loyalty_id", "value": "s1"},
+                {"kind": "phone", "value": "+12123550009"},
+            ],
+        },
+        {
+            "messageId": "m3",
+            "identifiers": [{"kind": "email", "value": "b1"}, {"kind": "device_id", "value": "b2"}],
+        },
+    ]
+    return GroundTruth.from_events(
+        events,
+        owner,
+        {},
+        cross_channel={0: frozenset({"loyalty_id:s1", "phone:+12123550009"})},
+        traps=(TrapPair("twin", 1, 2),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("predicted", "joined", "merged", "person_precision", "oracle_precision"),
+    [
+        pytest.param(
+            {"email:a1": "A", "cookie_id:a2": "A", "loyalty_id:s1": "S", "phone:+12123550009": "S"},
+            0,
+            0,
+            1.0,
+            1.0,
+            id="deterministic",
+        ),
+        pytest.param(
+            {"email:a1": "A", "cookie_id:a2": "A", "loyalty_id:s1": "A", "phone:+12123550009": "A"},
+            1,
+            0,
+            1.0,
+            2 / 6,
+            id="cross-channel joined",
+        ),
+        pytest.param(
+            {"email:a1": "A", "cookie_id:a2": "A", "email:b1": "B", "email:c1": "B"},
+            0,
+            1,
+            0.5,
+            0.5,
+            id="twins merged",
+        ),
+    ],
+)
+def test_grown_metrics_on_a_tiny_case(
+    predicted: dict[str, Hashable],
+    joined: int,
+    merged: int,
+    person_precision: float,
+    oracle_precision: float,
+) -> None:
+    truth = _owner_truth()
+    assert cross_channel_joined(predicted, truth) == Share(joined, 1)
+    assert trap_pairs_merged(predicted, truth)["twin"] == Share(merged, 1)
+    assert person_scores(predicted, truth).precision == pytest.approx(person_precision)
+    assert pairwise_scores(predicted, truth).precision == pytest.approx(oracle_precision)
+
+
+def test_weak_only_joins_count_anchor_groups_met_through_a_weak_identifier() -> None:
+    owner = {"email:a1": 0, "email:a2": 0, "cookie_id:k": 0, "customer_id:c": 0}
+    events = [
+        {
+            "messageId": "m1",
+            "identifiers": [{"kind": "email", "value": "a1"}, {"kind": "cookie_id", "value": "k"}],
+        },
+        {
+            "messageId": "m2",
+            "identifiers": [{"kind": "email", "value": "a2"}, {"kind": "cookie_id", "value": "k"}],
+        },
+        {
+            "messageId": "m3",
+            "identifiers": [
+                {"kind": "email", "value": "a1"},
+                {"kind": "customer_id", "value": "c"},
+            ],
+        },
+    ]
+    truth = GroundTruth.from_events(events, owner, {})
+    whole = {"email:a1": "X", "email:a2": "X", "cookie_id:k": "X", "customer_id:c": "X"}
+    apart = {**whole, "email:a2": "Y"}
+    assert weak_only_joined(whole, truth, same_kind=True) == Share(1, 1)
+    assert weak_only_joined(apart, truth, same_kind=True) == Share(0, 1)
+    assert weak_only_joined(apart, truth) == Share(0, 1)

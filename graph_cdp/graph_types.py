@@ -1,0 +1,129 @@
+"""The neutral types of the identity graph: what ``store/`` reads and ``resolution/`` decides on.
+
+Both layers import this module and nothing of each other: the store turns rows into
+these types (``store/records.py``), resolution computes on them. It holds no rule and
+does no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Identifier statuses (``Identifier.status`` in the graph).
+OK = "ok"
+BLOCKED = "blocked"  # a placeholder or junk value: stored, never links
+HUB = "hub"  # linked to more identifiers than its kind's hub threshold
+INVALID = "invalid"  # a malformed value kept with its raw text: never links
+STATUSES = (OK, BLOCKED, HUB, INVALID)
+
+# The refusal a link gets when an operator revoked it (``LINKED.revoked``).
+REVOKED = "revoked"
+
+# Link rules (``LINKED.rule``); fuzzy links are scored by graph_cdp.matching.
+CO_OCCURRENCE = "co_occurrence"
+EXPLICIT = "explicit"
+FUZZY = "fuzzy"
+# The refusal of a fuzzy link a reviewer rejected (a cannot-link).
+REJECTED = "rejected"
+
+# What was last decided for a link: (active, refusedBy).
+Decision = tuple[bool, str | None]
+
+
+@dataclass(frozen=True)
+class Node:
+    key: str
+    kind: str
+    value: str
+    first_seen: int  # epoch milliseconds
+    status: str = OK  # one of STATUSES
+    names: tuple[str, ...] = ()  # "first|last" names seen with it (see resolution/names.py)
+
+
+@dataclass(frozen=True)
+class Link:
+    a: str
+    b: str
+    count: int
+    first_seen: int  # epoch milliseconds
+    revoked: bool = False
+    rule: str = CO_OCCURRENCE  # CO_OCCURRENCE | EXPLICIT | FUZZY
+    weight: float = 0.0  # fuzzy only: the match weight (log2 Bayes factor)
+    rejected: bool = False  # fuzzy only: a reviewer's cannot-link
+
+    @property
+    def fuzzy(self) -> bool:
+        return self.rule == FUZZY
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.a, self.b) if self.a <= self.b else (self.b, self.a)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLink:
+    """A ``LINKED`` relationship as stored: the evidence and its last decision."""
+
+    link: Link
+    decision: Decision
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIdentifier:
+    """An identifier as the full job reads it: the node, its stored status, its customer."""
+
+    node: Node  # status: the stored one
+    customer: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMember:
+    """An identifier read under its lock during a locked walk."""
+
+    node: Node
+    customer: str | None
+    customer_created: int  # the customer's createdAt, epoch milliseconds (0 without one)
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierRef:
+    key: str
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInput:
+    """What an identifier's status is computed from; the hub threshold comes from the rules."""
+
+    key: str
+    kind: str
+    blocked: str | None  # the block reason, None when the value is usable
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    key: str
+    before: str | None
+    status: str
+
+
+@dataclass
+class Unit:
+    """A locked resolution unit: its identifiers, links, customers and stored decisions."""
+
+    nodes: dict[str, Node]
+    links: list[Link]
+    current: dict[str, str | None]  # identifier key -> customer id
+    created_at: dict[str, int]  # customer id -> createdAt, epoch milliseconds
+    decisions: dict[tuple[str, str], Decision]  # stored (active, refusedBy)
+
+
+@dataclass(frozen=True)
+class UnitChanges:
+    """What resolving a unit decided, as the writes that make it so."""
+
+    created: list[tuple[str, str | None]]  # (new customer id, split from)
+    assign: dict[str, str]  # identifier key -> customer id (changes only)
+    merges: list[tuple[str, str]]  # (merged id, survivor id)
+    decisions: list[tuple[str, str, bool, str | None]]  # (a, b, active, refusedBy), changes only

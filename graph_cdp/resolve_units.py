@@ -1,0 +1,142 @@
+"""Resolving units inside a write transaction: the store's reads and writes around the
+pure resolver.
+
+Every write (ingest, push, forget, revoke) and the batch job go through here, in this
+order: refresh the statuses of the identifiers whose links changed (refusing the links
+of inactive ones), lock and read their units, resolve them (``resolution/``), write
+what changed. ``JobUnits`` gives the batch job the same steps behind the small
+interface it is written against (``resolution.batch.JobStore``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+
+from neo4j import AsyncManagedTransaction
+
+from graph_cdp.graph_types import (
+    OK,
+    IdentifierRef,
+    StatusChange,
+    StatusInput,
+    StoredIdentifier,
+    StoredLink,
+    Unit,
+)
+from graph_cdp.resolution.change_log import cause_of, plan_records
+from graph_cdp.resolution.clustering import Resolution
+from graph_cdp.resolution.incremental import Outcome, new_customer_id, plan_unit
+from graph_cdp.resolution.rules import REFUSAL_PRECEDENCE, Rules
+from graph_cdp.store import Store, run
+from graph_cdp.store.changes import append_changes, change_log_on
+from graph_cdp.store.records import identifier_ref, stored_identifier, stored_links
+from graph_cdp.store.statuses import refuse_links_of_inactive, update_statuses
+from graph_cdp.store.units import load_links, walk_locked, write_changes
+
+
+async def refresh_statuses(
+    tx: AsyncManagedTransaction, identifiers: Sequence[StatusInput], rules: Rules
+) -> list[StatusChange]:
+    """Recount degrees, set statuses (blocked > hub > ok), and refuse every link of every
+    inactive identifier among them.
+
+    Every inactive one, not only those whose status just changed: that makes the refresh
+    a repair too (a full job after a rule change or a crash fixes stale decisions even
+    where no status moved), and it costs only reads where decisions are already right.
+    """
+    if not identifiers:
+        return []
+    changes = await update_statuses(tx, [(s, rules.hub_threshold(s.kind)) for s in identifiers])
+    inactive = sorted(c.key for c in changes if c.status != OK)
+    await refuse_links_of_inactive(tx, inactive, REFUSAL_PRECEDENCE)
+    return changes
+
+
+# Called after a unit is resolved, in its transaction (probabilistic matching keeps its
+# records and fuzzy links current here); what it changed is added to the outcome.
+UnitHook = Callable[
+    [AsyncManagedTransaction, Unit, Resolution, datetime], Awaitable["Outcome | None"]
+]
+
+
+async def resolve_seeds(
+    tx: AsyncManagedTransaction,
+    seeds: Iterable[str],
+    rules: Rules,
+    now: datetime,
+    *,
+    reason: str,
+    job_id: str | None = None,
+    new_id: Callable[[], str] = new_customer_id,
+    traits: Mapping[str, Sequence[str]] | None = None,
+    after: UnitHook | None = None,
+) -> Outcome:
+    """Lock the units of ``seeds``, resolve them from scratch, write what changed and
+    its change records (``traits``: identifier key -> trait names written with it),
+    then run ``after`` on the unit (matching) and add what it changed."""
+    unit = await walk_locked(tx, seeds, now)
+    if not unit.nodes:
+        return Outcome()
+    await load_links(tx, unit)
+    resolution, changes, outcome = plan_unit(unit, rules, new_id)
+    await write_changes(tx, changes, now=now, reason=reason, job_id=job_id)
+    if change_log_on.get():
+        records = plan_records(
+            current=unit.current,
+            assign=changes.assign,
+            created=changes.created,
+            merges=changes.merges,
+            traits=traits,
+        )
+        rows = [r.row() for r in records]
+        await append_changes(tx, rows, cause=cause_of(reason), job_id=job_id, now=now)
+    if after is not None:
+        more = await after(tx, unit, resolution, now)
+        if more is not None:
+            outcome.add(more)
+    return outcome
+
+
+class JobUnits:
+    """The store as the batch job sees it (implements ``resolution.batch.JobStore``)."""
+
+    def __init__(self, store: Store, rules: Rules) -> None:
+        self.store = store
+        self.rules = rules
+
+    async def identifier_page(self, after: str, limit: int) -> list[StoredIdentifier]:
+        records = await self.store.query("all_identifiers", after=after, limit=limit)
+        return [stored_identifier(row) for row in records[0]["rows"]]
+
+    async def link_page(self, after: str, limit: int) -> tuple[list[StoredLink], str | None]:
+        records = await self.store.query("all_links", after=after, limit=limit)
+        if not records or records[0]["last"] is None:
+            return [], None
+        return stored_links(records), records[0]["last"]
+
+    async def touched_since_last_job(self) -> list[IdentifierRef]:
+        last = await self.store.query("last_successful_job")
+        since = last[0]["startedAt"] if last else datetime(1970, 1, 1, tzinfo=UTC)
+        return [
+            identifier_ref(r)
+            for r in await self.store.query("recently_touched_identifiers", since=since)
+        ]
+
+    async def count_customers(self) -> int:
+        return int((await self.store.query("count_customers"))[0]["total"])
+
+    async def resolve(
+        self, keys: Sequence[str], statuses: Sequence[StatusInput], job_id: str, progress: str
+    ) -> Outcome:
+        """Refresh statuses and re-resolve the units of ``keys`` in one transaction."""
+
+        async def work(tx: AsyncManagedTransaction) -> Outcome:
+            now = datetime.now(UTC)
+            await refresh_statuses(tx, statuses, self.rules)
+            await run(tx, "touch_job", id=job_id, now=now, progress=progress)
+            return await resolve_seeds(
+                tx, keys, self.rules, now, reason="full resolution", job_id=job_id
+            )
+
+        return await self.store.write(work)

@@ -1,0 +1,78 @@
+"""One parser per query result: Cypher rows become typed objects here and nowhere else.
+
+The hot reads return compact list rows (one record holding many lists decodes several
+times faster than many records), so their column order is a contract between a
+``.cypher`` file and its parser below; each parser names the file it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from graph_cdp.graph_types import (
+    CO_OCCURRENCE,
+    OK,
+    IdentifierRef,
+    Link,
+    Node,
+    StatusChange,
+    StatusInput,
+    StoredIdentifier,
+    StoredLink,
+    UnitMember,
+)
+
+Row = Sequence[Any]
+Record = dict[str, Any]
+
+
+def unit_member(row: Row) -> UnitMember:
+    """A row of ``lock_identifiers`` / ``expand_component``."""
+    key, kind, value, first_seen, status, customer, created, names = row
+    node = Node(key, kind, value, int(first_seen or 0), status or OK, tuple(names))
+    return UnitMember(node, customer, int(created or 0))
+
+
+def stored_identifier(row: Row) -> StoredIdentifier:
+    """A row of ``all_identifiers`` (the node carries its stored status)."""
+    key, kind, value, first_seen, status, customer, names = row
+    return StoredIdentifier(
+        Node(key, kind, value, int(first_seen or 0), status or OK, tuple(names)), customer
+    )
+
+
+def stored_link(row: Row) -> StoredLink:
+    """A row of ``load_unit_links`` / ``all_links``."""
+    a, b, count, first_seen, active, refused_by, revoked, rule, weight, rejected = row
+    link = Link(
+        a,
+        b,
+        int(count),
+        int(first_seen or 0),
+        bool(revoked),
+        rule or CO_OCCURRENCE,
+        float(weight or 0.0),
+        bool(rejected),
+    )
+    return StoredLink(link, (bool(active), refused_by))
+
+
+def stored_links(records: Iterable[Record]) -> list[StoredLink]:
+    """The ``rows`` column of ``load_unit_links`` / ``all_links`` (one record, or none)."""
+    return [stored_link(row) for record in records for row in record["rows"]]
+
+
+def status_change(record: Record) -> StatusChange:
+    """A record of ``update_identifier_status``."""
+    return StatusChange(record["key"], record["before"], record["status"])
+
+
+def status_input(record: Record) -> StatusInput:
+    """A record of ``identifier_statuses`` (the block reason as stored)."""
+    return StatusInput(record["key"], record["kind"], record["blocked"])
+
+
+def identifier_ref(record: Record) -> IdentifierRef:
+    """A record of ``recently_touched_identifiers``."""
+    return IdentifierRef(record["key"], record["kind"], record["value"])
