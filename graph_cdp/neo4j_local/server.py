@@ -7,6 +7,7 @@ import os
 import secrets
 import signal
 import socket
+import string
 import subprocess
 import time
 import urllib.request
@@ -22,6 +23,7 @@ from graph_cdp.errors import LocalServerError
 from graph_cdp.neo4j_local.assemble import Distribution, assemble, require_tool
 from graph_cdp.neo4j_local.conf import JVM_FLAGS, ServerLayout, write_home
 
+_PASSWORD_ALPHABET = string.ascii_letters + string.digits
 _JAVA_HINT = (
     "Neo4j 5.26 needs Java 17 or 21 (Debian: apt-get install openjdk-17-jre-headless), "
     "or point NEO4J_URI at a running Neo4j 5."
@@ -59,6 +61,12 @@ def discovery(http_port: int, timeout: float = 5.0) -> dict[str, str] | None:
             return body
     except (OSError, ValueError):
         return None
+
+
+def generate_password(length: int = 24) -> str:
+    """Letters and digits only: neo4j-admin reads an argument that starts with "-" (which
+    ``token_urlsafe`` can give) as an option, and refuses to set the password."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
 
 
 class LocalServer:
@@ -246,7 +254,7 @@ class LocalServer:
                     "NEO4J_PASSWORD must have at least 8 characters for Neo4j 5."
                 )
             return password
-        password = secrets.token_urlsafe(18)
+        password = generate_password()
         path = self.layout.password_file
         path.unlink(missing_ok=True)  # a leftover of a data folder removed since
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

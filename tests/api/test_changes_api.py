@@ -86,7 +86,7 @@ async def test_a_merge_reads_back_in_order_with_both_ids(api: Api) -> None:
 @pytest.mark.parametrize(
     ("variables", "code"),
     [
-        ({"after": "garbage"}, "BAD_INPUT"),
+        ({"after": "garbage"}, "INVALID_CURSOR"),
         ({"types": ["profile.exploded"]}, "BAD_INPUT"),
         ({"first": 0}, "BAD_INPUT"),
         ({"first": 5000}, "LIMIT_EXCEEDED"),
@@ -151,4 +151,4 @@ async def test_a_bad_cursor_ends_the_subscription_with_a_code(
     with pytest.raises(TransportQueryError) as raised:
         await first_result(socket(server, ADMIN), {"after": "garbage"})
     assert raised.value.errors is not None
-    assert raised.value.errors[0]["extensions"]["code"] == "BAD_INPUT"
+    assert raised.value.errors[0]["extensions"]["code"] == "INVALID_CURSOR"

@@ -8,6 +8,7 @@ import pytest
 
 from graph_cdp.config import COMPOSE_PASSWORD, Settings
 from graph_cdp.neo4j_local import LocalServer
+from graph_cdp.neo4j_local.server import generate_password
 
 
 @pytest.fixture
@@ -45,3 +46,10 @@ def test_without_either_the_compose_default_is_used_but_never_for_a_new_server(
     assert server.generated_password == password
     assert (tmp_path / "password").read_text().strip() == password
     assert (tmp_path / "password").stat().st_mode & 0o777 == 0o600
+
+
+def test_generated_passwords_are_never_read_as_an_option() -> None:
+    """neo4j-admin takes an argument starting with '-' for an option: none may."""
+    passwords = {generate_password() for _ in range(2000)}
+    assert len(passwords) == 2000
+    assert all(p.isalnum() and len(p) == 24 for p in passwords)
