@@ -34,6 +34,7 @@ from api.inputs import EventInput, IdentifierInput, check_batch
 from api.limits import NoIntrospection, OneOperation, depth_rule
 from api.pagination import check_count, paginate
 from api.profile import DEFAULT_PAGE, Profile, ProfileConnection
+from api.review import MatchCandidateConnection, ReviewResult
 from api.types import (
     DeadLetter,
     DeleteResult,
@@ -45,6 +46,7 @@ from api.types import (
     field,
     mutation,
 )
+from graph_cdp import domain
 from graph_cdp.config import RESOLUTION_MODES, Settings
 from graph_cdp.errors import InvalidInput, ProfileNotFound
 
@@ -97,6 +99,20 @@ class Query(FeedQuery):
         job = await info.context.service.resolution_job(str(id))
         return ResolutionJob.from_domain(job) if job else None
 
+    @field("Pairs between the review and merge thresholds, most probable first.")
+    async def match_candidates(
+        self,
+        info: Info,
+        first: int | None = DEFAULT_PAGE,
+        after: str | None = None,
+        status: str = "pending",
+    ) -> MatchCandidateConnection:
+        async def fetch(n: int, cursor: str | None) -> domain.MatchCandidatePage:
+            return await info.context.service.match_candidates(n, cursor, status)
+
+        maximum = info.context.settings.max_page_size
+        return MatchCandidateConnection.from_slice(await paginate(fetch, first, after, maximum))
+
     @field("Inputs refused with their reasons, newest first.")
     async def dead_letters(self, info: Info, first: int | None = 100) -> list[DeadLetter]:
         first = 100 if first is None else first
@@ -145,6 +161,14 @@ class Mutation(FeedMutation):
     async def revoke_link(self, info: Info, a: IdentifierInput, b: IdentifierInput) -> RevokeResult:
         outcome = await info.context.service.revoke_link((a.kind, a.value), (b.kind, b.value))
         return RevokeResult.from_domain(outcome)
+
+    @mutation("Accept a match candidate: must-link evidence, merged under the rules.")
+    async def accept_match(self, info: Info, id: strawberry.ID) -> ReviewResult:
+        return ReviewResult.from_domain(await info.context.service.accept_match(str(id)))
+
+    @mutation("Reject a match candidate: a cannot-link every later resolution honours.")
+    async def reject_match(self, info: Info, id: strawberry.ID) -> ReviewResult:
+        return ReviewResult.from_domain(await info.context.service.reject_match(str(id)))
 
     @mutation("Ingest the dead letters again (after a rule change).")
     async def replay_dead_letters(self, info: Info) -> IngestResult:

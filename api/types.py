@@ -176,6 +176,17 @@ class IdentityGraph:
         )
 
 
+@strawberry.type(description="One comparison of a scored pair: its level and weight (log2 m/u).")
+class FieldWeight:
+    field: str
+    level: str
+    weight: float
+
+    @classmethod
+    def from_domain(cls, f: domain.FieldWeight) -> FieldWeight:
+        return cls(field=f.field, level=f.level, weight=f.weight)
+
+
 @strawberry.type(description="One link of an evidence path.")
 class Hop:
     a: str
@@ -187,6 +198,9 @@ class Hop:
     first_seen: datetime | None
     last_seen: datetime | None
     refused_by: str | None
+    weight: float | None = strawberry.field(description="fuzzy links: the match weight (log2)")
+    probability: float | None = strawberry.field(description="fuzzy links: match probability")
+    fields: list[FieldWeight] = strawberry.field(description="fuzzy links: the field weights")
 
     @classmethod
     def from_domain(cls, h: domain.Hop) -> Hop:
@@ -200,6 +214,9 @@ class Hop:
             first_seen=h.first_seen,
             last_seen=h.last_seen,
             refused_by=h.refused_by,
+            weight=h.weight,
+            probability=h.probability,
+            fields=[FieldWeight.from_domain(f) for f in h.fields],
         )
 
 
@@ -212,6 +229,9 @@ class LinkExplanation:
     customer_b: strawberry.ID | None
     path: list[Hop]
     reason: str
+    fields: list[FieldWeight] = strawberry.field(
+        description="the waterfall of the fuzzy evidence on the path (empty when none)"
+    )
 
     @classmethod
     def from_domain(cls, x: domain.LinkExplanation) -> LinkExplanation:
@@ -223,6 +243,7 @@ class LinkExplanation:
             customer_b=_id(x.customer_b),
             path=[Hop.from_domain(h) for h in x.path],
             reason=x.reason,
+            fields=[FieldWeight.from_domain(f) for f in x.fields],
         )
 
 

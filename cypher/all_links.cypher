@@ -8,6 +8,7 @@ CALL (page) {
   UNWIND page AS a
   MATCH (a)-[l:LINKED]->(b:Identifier)
   RETURN collect([a.key, b.key, l.count, l.firstSeen.epochMillis, l.active, l.refusedBy,
-                  coalesce(l.revoked, false)]) AS rows
+                  coalesce(l.revoked, false), l.rule, coalesce(l.weight, 0.0),
+                  coalesce(l.rejected, false)]) AS rows
 }
 RETURN rows, page[-1].key AS last

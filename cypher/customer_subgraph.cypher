@@ -9,4 +9,6 @@ RETURN i {.key, .kind, .value, .status, .statusReason, .firstSeen, .lastSeen} AS
          a: startNode(l).key, b: endNode(l).key, other: n.key, otherKind: n.kind,
          otherValue: n.value, otherStatus: n.status, otherCustomer: nc.id,
          rule: l.rule, active: l.active, refusedBy: l.refusedBy, count: l.count,
-         sources: l.sources, firstSeen: l.firstSeen, lastSeen: l.lastSeen} END) AS links
+         sources: l.sources, firstSeen: l.firstSeen, lastSeen: l.lastSeen, weight: l.weight,
+         probability: l.probability, fields: l.fields, levels: l.levels,
+         fieldWeights: l.fieldWeights} END) AS links

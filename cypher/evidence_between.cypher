@@ -4,4 +4,5 @@ MATCH p = shortestPath((a)-[:LINKED*..8]-(b))
 RETURN [r IN relationships(p) | {
   a: startNode(r).key, b: endNode(r).key, rule: r.rule, active: r.active,
   refusedBy: r.refusedBy, count: r.count, sources: r.sources,
-  firstSeen: r.firstSeen, lastSeen: r.lastSeen}] AS hops
+  firstSeen: r.firstSeen, lastSeen: r.lastSeen, weight: r.weight, probability: r.probability,
+  fields: r.fields, levels: r.levels, fieldWeights: r.fieldWeights}] AS hops

@@ -3,4 +3,5 @@
 UNWIND $keys AS key
 MATCH (a:Identifier {key: key})-[l:LINKED]->(b:Identifier)
 RETURN collect([a.key, b.key, l.count, l.firstSeen.epochMillis, l.active, l.refusedBy,
-                coalesce(l.revoked, false)]) AS rows
+                coalesce(l.revoked, false), l.rule, coalesce(l.weight, 0.0),
+                coalesce(l.rejected, false)]) AS rows

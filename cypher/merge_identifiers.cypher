@@ -4,9 +4,11 @@ MERGE (i:Identifier {key: row.key})
   ON CREATE SET i.kind = row.kind, i.value = row.value, i.firstSeen = row.firstSeen,
                 i.lastSeen = row.lastSeen, i.blockedReason = row.blocked, i.degree = 0,
                 i.status = CASE WHEN row.blocked IS NULL THEN 'ok' ELSE 'blocked' END,
-                i.statusReason = row.blocked, i.names = row.names
+                i.statusReason = row.blocked, i.names = row.names, i.traits = row.traits
   ON MATCH SET i.firstSeen = CASE WHEN row.firstSeen < i.firstSeen THEN row.firstSeen ELSE i.firstSeen END,
                i.lastSeen = CASE WHEN row.lastSeen > i.lastSeen THEN row.lastSeen ELSE i.lastSeen END
 SET i:$(row.label),
     i.names = CASE WHEN size(row.names) = 0 THEN coalesce(i.names, [])
-                   ELSE ([n IN coalesce(i.names, []) WHERE NOT n IN row.names] + row.names)[-5..] END
+                   ELSE ([n IN coalesce(i.names, []) WHERE NOT n IN row.names] + row.names)[-5..] END,
+    i.traits = CASE WHEN size(row.traits) = 0 THEN i.traits
+                    ELSE ([t IN coalesce(i.traits, []) WHERE NOT t IN row.traits] + row.traits)[-5..] END

@@ -10,7 +10,7 @@ MERGE (a)-[l:LINKED]->(b)
                 l.refusedBy = [r IN $precedence WHERE r IN [a.status, b.status]][0]
 SET l.count = l.count + row.count,
     l.explicit = l.explicit + row.explicit,
-    l.rule = CASE WHEN l.explicit > 0 THEN 'explicit' ELSE 'co_occurrence' END,
+    l.rule = CASE WHEN l.explicit + row.explicit > 0 THEN 'explicit' ELSE 'co_occurrence' END,
     l.firstSeen = CASE WHEN row.firstSeen < l.firstSeen THEN row.firstSeen ELSE l.firstSeen END,
     l.lastSeen = CASE WHEN row.lastSeen > l.lastSeen THEN row.lastSeen ELSE l.lastSeen END,
     l.sources = CASE WHEN row.source IS NULL OR row.source IN l.sources THEN l.sources

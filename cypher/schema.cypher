@@ -20,3 +20,10 @@ CREATE CONSTRAINT change_sequence_id IF NOT EXISTS FOR (s:ChangeSequence) REQUIR
 CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE;
 CREATE CONSTRAINT webhook_delivery_id IF NOT EXISTS FOR (d:WebhookDelivery) REQUIRE d.id IS UNIQUE;
 CREATE INDEX webhook_delivery_webhook IF NOT EXISTS FOR (d:WebhookDelivery) ON (d.webhookId, d.at);
+CREATE CONSTRAINT match_candidate_id IF NOT EXISTS FOR (m:MatchCandidate) REQUIRE m.id IS UNIQUE;
+CREATE CONSTRAINT block_key IF NOT EXISTS FOR (b:BlockKey) REQUIRE b.key IS UNIQUE;
+CREATE CONSTRAINT match_model_id IF NOT EXISTS FOR (m:MatchModel) REQUIRE m.id IS UNIQUE;
+CREATE INDEX match_candidate_a IF NOT EXISTS FOR (m:MatchCandidate) ON (m.a);
+CREATE INDEX match_candidate_b IF NOT EXISTS FOR (m:MatchCandidate) ON (m.b);
+CREATE INDEX match_candidate_status IF NOT EXISTS FOR (m:MatchCandidate) ON (m.status, m.probability);
+CREATE INDEX match_model_trained IF NOT EXISTS FOR (m:MatchModel) ON (m.trainedAt);

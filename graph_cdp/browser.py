@@ -27,6 +27,7 @@ SAVED_QUERIES: tuple[str, ...] = (
     "customer_graph",
     "evidence_path",
     "refused_merges",
+    "fuzzy_matches",
     "hubs_and_blocked",
     "last_job_changes",
 )

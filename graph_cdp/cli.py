@@ -141,6 +141,15 @@ def _dead_letters(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _match_train(args: argparse.Namespace, settings: Settings) -> int:
+    from graph_cdp.commands import print_totals, with_service
+
+    trained = with_service(settings, lambda service: service.train_matching(args.seed))
+    print_totals("match model trained", trained)
+    console.print("Run `graph-cdp resolve --full` to score every record with it.")
+    return 0
+
+
 def _sample(args: argparse.Namespace, settings: Settings) -> int:
     from graph_cdp.sample import generate, write_jsonl
 
@@ -241,6 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--first", type=int, default=100)
     dead.add_parser("replay", help="validate again (after a rule change) and ingest")
 
+    match = sub.add_parser("match", help="probabilistic matching").add_subparsers(
+        dest="action", required=True
+    )
+    train = match.add_parser("train", help="train a match model on the graph's records")
+    train.add_argument("--seed", type=int, default=0, help="seed of the random u sample")
+
     sample = sub.add_parser("sample", help="write synthetic events with ground truth")
     sample.add_argument("out", help="the .jsonl file to write")
     sample.add_argument("--customers", type=int, default=2000)
@@ -284,6 +299,7 @@ HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("check", None): _check,
     ("dead-letters", "list"): _dead_letters,
     ("dead-letters", "replay"): _dead_letters,
+    ("match", "train"): _match_train,
     ("sample", None): _sample,
     ("serve", None): _serve,
     ("webhooks", "run"): _webhooks_run,

@@ -103,6 +103,16 @@ class Settings(BaseSettings):
     # --- resolution rules (a TOML file; the built-in defaults when unset) ---
     rules_file: Path | None = Field(None, validation_alias=_env("GRAPH_CDP_RULES_FILE"))
 
+    # --- probabilistic matching (graph_cdp.matching; docs/resolution.md) ---
+    matching: bool = Field(True, validation_alias=_env("GRAPH_CDP_MATCHING"))
+    matching_file: Path | None = Field(None, validation_alias=_env("GRAPH_CDP_MATCHING_FILE"))
+    match_merge_threshold: float | None = Field(
+        None, validation_alias=_env("GRAPH_CDP_MATCH_MERGE_THRESHOLD")
+    )
+    match_review_threshold: float | None = Field(
+        None, validation_alias=_env("GRAPH_CDP_MATCH_REVIEW_THRESHOLD")
+    )
+
     # --- activation: the change log and webhooks (docs/activation.md) ---
     change_log: bool = Field(True, validation_alias=_env("GRAPH_CDP_CHANGE_LOG"))
     feed_poll_seconds: float = Field(0.2, validation_alias=_env("GRAPH_CDP_FEED_POLL_SECONDS"))

@@ -113,6 +113,15 @@ class IdentityGraph:
 
 
 @dataclass(frozen=True)
+class FieldWeight:
+    """One comparison of a scored pair: its level and log2 Bayes factor (Splink's waterfall)."""
+
+    field: str
+    level: str
+    weight: float
+
+
+@dataclass(frozen=True)
 class Hop:
     """One link of an evidence path."""
 
@@ -125,6 +134,9 @@ class Hop:
     first_seen: datetime | None
     last_seen: datetime | None
     refused_by: str | None = None
+    weight: float | None = None  # fuzzy links: the match weight
+    probability: float | None = None  # fuzzy links: the match probability
+    fields: list[FieldWeight] = field(default_factory=list)  # fuzzy links: the waterfall
 
 
 @dataclass(frozen=True)
@@ -136,6 +148,37 @@ class LinkExplanation:
     customer_b: str | None
     path: list[Hop]  # active evidence path when same_customer; else the refused path, if any
     reason: str  # a sentence a person can read
+    fields: list[FieldWeight] = field(default_factory=list)  # the first fuzzy hop's waterfall
+
+
+@dataclass(frozen=True)
+class MatchCandidate:
+    """A scored pair between the review and merge thresholds, waiting for (or after) review."""
+
+    id: str
+    a: str  # anchor identifier keys of the two records
+    b: str
+    probability: float
+    weight: float
+    fields: list[FieldWeight]
+    status: str  # "pending" | "accepted" | "rejected"
+    customer_a: str | None = None
+    customer_b: str | None = None
+
+
+@dataclass(frozen=True)
+class MatchCandidatePage:
+    items: list[MatchCandidate]
+    total: int
+    end_cursor: str | None
+    has_next_page: bool
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    candidate: MatchCandidate
+    merges: int
+    splits: int
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,14 @@
     │   │   └── NoUsableIdentifier not one identifier of the event could be used
     │   ├── InvalidCursor          an ``after`` cursor this API did not hand out
     │   ├── LimitExceeded          a batch, payload or page is larger than allowed
-    │   └── InvalidWebhook         a webhook's URL or secret is not acceptable
+    │   ├── InvalidWebhook         a webhook's URL or secret is not acceptable
+    │   └── AlreadyDecided         a match candidate was already accepted or rejected
     ├── NotFound                   something asked for by id does not exist
     │   ├── ProfileNotFound
     │   ├── IdentifierNotFound
     │   ├── JobNotFound
-    │   └── WebhookNotFound
+    │   ├── WebhookNotFound
+    │   └── MatchCandidateNotFound
     ├── MergeRefused               a rule refused to merge two customers
     ├── ResolutionError            resolution could not complete (job failed)
     ├── StoreUnavailable           Neo4j cannot be reached (retryable)
@@ -96,6 +98,10 @@ class InvalidWebhook(InvalidInput):
     code = "INVALID_WEBHOOK"
 
 
+class AlreadyDecided(InvalidInput):
+    code = "ALREADY_DECIDED"
+
+
 class NotFound(GraphCdpError):
     code = "NOT_FOUND"
 
@@ -114,6 +120,10 @@ class JobNotFound(NotFound):
 
 class WebhookNotFound(NotFound):
     code = "WEBHOOK_NOT_FOUND"
+
+
+class MatchCandidateNotFound(NotFound):
+    code = "MATCH_CANDIDATE_NOT_FOUND"
 
 
 class MergeRefused(GraphCdpError):

@@ -14,27 +14,39 @@ from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.resolution.change_log import deleted_record
 from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules
-from graph_cdp.resolve_units import refresh_statuses, resolve_seeds
+from graph_cdp.resolve_units import UnitHook, refresh_statuses, resolve_seeds
 from graph_cdp.store import Store, run
 from graph_cdp.store.changes import append_changes, change_log_on
 from graph_cdp.store.statuses import read_status_inputs
 
 
 async def _refresh(
-    tx: AsyncManagedTransaction, keys: list[str], rules: Rules, now: datetime, reason: str
+    tx: AsyncManagedTransaction,
+    keys: list[str],
+    rules: Rules,
+    now: datetime,
+    reason: str,
+    after: UnitHook | None = None,
 ) -> Outcome:
     """Degrees and statuses of identifiers whose links changed, then resolve their units."""
     if not keys:
         return Outcome()
     await refresh_statuses(tx, await read_status_inputs(tx, keys), rules)
-    return await resolve_seeds(tx, keys, rules, now, reason=reason)
+    return await resolve_seeds(tx, keys, rules, now, reason=reason, after=after)
 
 
 class Forgetter:
-    def __init__(self, store: Store, policy: IdentifierPolicy, rules: Rules) -> None:
+    def __init__(
+        self,
+        store: Store,
+        policy: IdentifierPolicy,
+        rules: Rules,
+        after: UnitHook | None = None,
+    ) -> None:
         self.store = store
         self.policy = policy
         self.rules = rules
+        self.after = after
 
     async def delete_profile(self, customer_id: str) -> DeleteResult:
         """Erase a customer (right to be forgotten) and re-resolve its former neighbours."""
@@ -49,6 +61,7 @@ class Forgetter:
                 for s in await run(tx, "erasure_subjects", id=survivor):
                     rows = [deleted_record(survivor, s["merged"], s["keys"]).row()]
                     await append_changes(tx, rows, cause="forget", job_id=None, now=now)
+            await run(tx, "forget_match_evidence", id=survivor)
             result = await run(tx, "forget_customer", id=survivor)
             if not result:
                 raise ProfileNotFound(f"no profile with id {customer_id!r}", id=customer_id)
@@ -61,7 +74,7 @@ class Forgetter:
                 rows = [{"a": a, "b": b, "count": n} for (a, b), n in sorted(pairs.items())]
                 await run(tx, "decrement_links", rows=rows)
             touched = sorted(set(r["neighbours"]) | {k for keys in r["remaining"] for k in keys})
-            outcome = await _refresh(tx, touched, self.rules, now, "forget")
+            outcome = await _refresh(tx, touched, self.rules, now, "forget", self.after)
             return DeleteResult(
                 profile_id=survivor,
                 deleted=True,
@@ -84,7 +97,9 @@ class Forgetter:
             rows = await run(tx, "revoke_link", a=ka, b=kb, now=now, reason=reason)
             if not rows or rows[0]["revoked"] == 0:
                 raise IdentifierNotFound(f"no link between {ka} and {kb}", a=ka, b=kb)
-            return await resolve_seeds(tx, [ka, kb], self.rules, now, reason="revoke")
+            return await resolve_seeds(
+                tx, [ka, kb], self.rules, now, reason="revoke", after=self.after
+            )
 
         outcome = await self.store.write(work)
         return RevokeResult(

@@ -19,6 +19,13 @@ STATUSES = (OK, BLOCKED, HUB, INVALID)
 # The refusal a link gets when an operator revoked it (``LINKED.revoked``).
 REVOKED = "revoked"
 
+# Link rules (``LINKED.rule``); fuzzy links are scored by graph_cdp.matching.
+CO_OCCURRENCE = "co_occurrence"
+EXPLICIT = "explicit"
+FUZZY = "fuzzy"
+# The refusal of a fuzzy link a reviewer rejected (a cannot-link).
+REJECTED = "rejected"
+
 # What was last decided for a link: (active, refusedBy).
 Decision = tuple[bool, str | None]
 
@@ -40,6 +47,13 @@ class Link:
     count: int
     first_seen: int  # epoch milliseconds
     revoked: bool = False
+    rule: str = CO_OCCURRENCE  # CO_OCCURRENCE | EXPLICIT | FUZZY
+    weight: float = 0.0  # fuzzy only: the match weight (log2 Bayes factor)
+    rejected: bool = False  # fuzzy only: a reviewer's cannot-link
+
+    @property
+    def fuzzy(self) -> bool:
+        return self.rule == FUZZY
 
     @property
     def pair(self) -> tuple[str, str]:

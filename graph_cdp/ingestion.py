@@ -21,11 +21,12 @@ from graph_cdp.domain import DeadLetter, IngestResult, IngestWarning, Rejection
 from graph_cdp.errors import InvalidEvent, InvalidInput
 from graph_cdp.events import Event, EventLimits, check_batch_size, check_text, validate_event
 from graph_cdp.identifiers import IdentifierPolicy, NormalizedIdentifier
+from graph_cdp.match_records import event_traits
 from graph_cdp.rawjson import capped_dump, shown, text_problem
 from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.names import signature
 from graph_cdp.resolution.rules import REFUSAL_PRECEDENCE, Rules
-from graph_cdp.resolve_units import refresh_statuses, resolve_seeds
+from graph_cdp.resolve_units import UnitHook, refresh_statuses, resolve_seeds
 from graph_cdp.store import Store, run
 from graph_cdp.store.ingest import Written, write_events, write_identifiers
 from graph_cdp.store.values import native
@@ -64,12 +65,21 @@ _Rejected = tuple[int, str | None, list[str], str, object]
 
 class Ingestor:
     def __init__(
-        self, store: Store, policy: IdentifierPolicy, limits: EventLimits, rules: Rules
+        self,
+        store: Store,
+        policy: IdentifierPolicy,
+        limits: EventLimits,
+        rules: Rules,
+        *,
+        after: UnitHook | None = None,
+        day_first: bool = False,
     ) -> None:
         self.store = store
         self.policy = policy
         self.limits = limits
         self.rules = rules
+        self.after = after  # probabilistic matching on each resolved unit
+        self.day_first = day_first
 
     async def ingest(
         self,
@@ -150,7 +160,9 @@ class Ingestor:
         if not resolve:
             return Outcome()
         keys = [s.key for s in written.touched]
-        return await resolve_seeds(tx, keys, self.rules, now, reason=reason, traits=traits)
+        return await resolve_seeds(
+            tx, keys, self.rules, now, reason=reason, traits=traits, after=self.after
+        )
 
     async def _write_chunk(
         self, chunk: list[Event], now: datetime, resolve: bool
@@ -159,9 +171,13 @@ class Ingestor:
         customers are left to a full job (which gives the same result, see test_agreement)."""
         batch_id = uuid.uuid4().hex
         names = [signature(e.traits) for e in chunk]
+        # Standardised once per event, outside the transaction: a retry does not redo it.
+        person = [event_traits(e.traits, day_first=self.day_first) for e in chunk]
 
         async def work(tx: AsyncManagedTransaction) -> tuple[Written, Outcome]:
-            written = await write_events(tx, chunk, names, now, batch_id, REFUSAL_PRECEDENCE)
+            written = await write_events(
+                tx, chunk, names, now, batch_id, REFUSAL_PRECEDENCE, person
+            )
             # For the change log: which trait names each identifier's new events wrote.
             created = set(written.created)
             traits: dict[str, list[str]] = {}

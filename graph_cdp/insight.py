@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph_cdp.domain import (
+    FieldWeight,
     GraphEdge,
     GraphNode,
     Hop,
@@ -17,6 +18,7 @@ from graph_cdp.errors import LimitExceeded
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.profiles import ProfileReader
 from graph_cdp.resolution.explain import Edge, bridges, evidence_path
+from graph_cdp.review import field_weights
 from graph_cdp.store import Store
 from graph_cdp.store.values import maybe_native
 
@@ -32,7 +34,15 @@ def _hop(link: dict[str, Any]) -> Hop:
         first_seen=maybe_native(link["firstSeen"]),
         last_seen=maybe_native(link["lastSeen"]),
         refused_by=link["refusedBy"],
+        weight=link.get("weight"),
+        probability=link.get("probability"),
+        fields=field_weights(link),
     )
+
+
+def _waterfall(hops: list[Hop]) -> list[FieldWeight]:
+    """The field weights of the first fuzzy hop: why the matcher joined (or would join)."""
+    return next((h.fields for h in hops if h.rule == "fuzzy" and h.fields), [])
 
 
 class Insight:
@@ -163,6 +173,7 @@ class Insight:
                 f"same customer {ca}: {len(hops)} active link(s) connect them"
                 if hops
                 else f"same customer {ca}",
+                _waterfall(hops),
             )
         rows = await self.store.query("evidence_between", a=key_a, b=key_b)
         hops = [_hop(h) for h in rows[0]["hops"]] if rows else []
@@ -174,4 +185,4 @@ class Insight:
             reason = "different customers: evidence exists but is not resolved yet"
         else:
             reason = "different customers: no evidence connects them"
-        return LinkExplanation(key_a, key_b, False, ca, cb, hops, reason)
+        return LinkExplanation(key_a, key_b, False, ca, cb, hops, reason, _waterfall(hops))

@@ -20,7 +20,13 @@ from graph_cdp.domain import JobView
 from graph_cdp.errors import GraphCdpError, InvalidInput
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.job_owner import Owner, orphan_reason
-from graph_cdp.resolution.batch import JobStats, Progress, run_full, run_incremental
+from graph_cdp.resolution.batch import (
+    JobStats,
+    Progress,
+    SnapshotStep,
+    run_full,
+    run_incremental,
+)
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.resolve_units import JobUnits
 from graph_cdp.store import Store
@@ -31,7 +37,7 @@ log = logging.getLogger("graph_cdp.jobs")
 ENGINES = ("local", "spark")
 HEARTBEAT = timedelta(seconds=5)
 STALE_AFTER = timedelta(seconds=60)
-_JSON_STATS = ("refusedByRule", "seconds")
+_JSON_STATS = ("refusedByRule", "seconds", "matching")
 _NOT_STATS = frozenset(
     {"id", "status", "mode", "engine", "startedAt", "finishedAt", "error", "heartbeatAt", "owner"}
 )
@@ -61,6 +67,7 @@ class JobRunner:
         store: Store,
         policy: IdentifierPolicy,
         rules: Rules,
+        before_resolve: SnapshotStep | None = None,
         *,
         settings: Settings,
         heartbeat: timedelta = HEARTBEAT,
@@ -70,6 +77,7 @@ class JobRunner:
         self.settings = settings
         self.policy = policy
         self.rules = rules
+        self.before_resolve = before_resolve  # the full job's matching step
         self.heartbeat = heartbeat
         self.stale_after = stale_after
         self.owner = Owner.current()
@@ -150,10 +158,20 @@ class JobRunner:
             from graph_cdp.engines.spark_job import run_full_spark
 
             return await run_full_spark(
-                self.store, units, self.settings, self.rules, job_id, progress
+                self.store,
+                units,
+                self.settings,
+                self.policy,
+                self.rules,
+                job_id,
+                progress,
+                self.before_resolve,
             )
-        runner = run_full if mode == "full" else run_incremental
-        return await runner(units, self.policy, self.rules, job_id, progress)
+        if mode == "full":
+            return await run_full(
+                units, self.policy, self.rules, job_id, progress, self.before_resolve
+            )
+        return await run_incremental(units, self.policy, self.rules, job_id, progress)
 
     async def _run_recorded(
         self, job_id: str, mode: str, engine: str, progress: Progress | None

@@ -10,7 +10,7 @@ interface it is written against (``resolution.batch.JobStore``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from neo4j import AsyncManagedTransaction
@@ -22,9 +22,11 @@ from graph_cdp.graph_types import (
     StatusInput,
     StoredIdentifier,
     StoredLink,
+    Unit,
 )
 from graph_cdp.resolution.change_log import cause_of, plan_records
-from graph_cdp.resolution.incremental import Outcome, new_customer_id, resolve_unit
+from graph_cdp.resolution.clustering import Resolution
+from graph_cdp.resolution.incremental import Outcome, new_customer_id, plan_unit
 from graph_cdp.resolution.rules import REFUSAL_PRECEDENCE, Rules
 from graph_cdp.store import Store, run
 from graph_cdp.store.changes import append_changes, change_log_on
@@ -51,6 +53,13 @@ async def refresh_statuses(
     return changes
 
 
+# Called after a unit is resolved, in its transaction (probabilistic matching keeps its
+# records and fuzzy links current here); what it changed is added to the outcome.
+UnitHook = Callable[
+    [AsyncManagedTransaction, Unit, Resolution, datetime], Awaitable["Outcome | None"]
+]
+
+
 async def resolve_seeds(
     tx: AsyncManagedTransaction,
     seeds: Iterable[str],
@@ -61,14 +70,16 @@ async def resolve_seeds(
     job_id: str | None = None,
     new_id: Callable[[], str] = new_customer_id,
     traits: Mapping[str, Sequence[str]] | None = None,
+    after: UnitHook | None = None,
 ) -> Outcome:
     """Lock the units of ``seeds``, resolve them from scratch, write what changed and
-    its change records (``traits``: identifier key -> trait names written with it)."""
+    its change records (``traits``: identifier key -> trait names written with it),
+    then run ``after`` on the unit (matching) and add what it changed."""
     unit = await walk_locked(tx, seeds, now)
     if not unit.nodes:
         return Outcome()
     await load_links(tx, unit)
-    changes, outcome = resolve_unit(unit, rules, new_id)
+    resolution, changes, outcome = plan_unit(unit, rules, new_id)
     await write_changes(tx, changes, now=now, reason=reason, job_id=job_id)
     if change_log_on.get():
         records = plan_records(
@@ -80,6 +91,10 @@ async def resolve_seeds(
         )
         rows = [r.row() for r in records]
         await append_changes(tx, rows, cause=cause_of(reason), job_id=job_id, now=now)
+    if after is not None:
+        more = await after(tx, unit, resolution, now)
+        if more is not None:
+            outcome.add(more)
     return outcome
 
 

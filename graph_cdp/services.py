@@ -17,8 +17,10 @@ from graph_cdp.domain import (
     InteractionPage,
     JobView,
     LinkExplanation,
+    MatchCandidatePage,
     Profile,
     ProfilePage,
+    ReviewResult,
     RevokeResult,
     TraitValue,
     WeakPoint,
@@ -31,6 +33,7 @@ from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.ingestion import Ingestor
 from graph_cdp.insight import Insight
 from graph_cdp.jobs import JobRunner
+from graph_cdp.matching_setup import Matching
 from graph_cdp.profiles import InteractionRequest, ProfileReader
 from graph_cdp.resolution.batch import Progress
 from graph_cdp.resolution.rules import Rules, load_rules
@@ -46,18 +49,28 @@ class CdpService:
         self.policy = IdentifierPolicy.from_settings(settings)
         self.limits = EventLimits.from_settings(settings)
         self.rules = rules if rules is not None else load_rules(settings.rules_file)
-        self.ingestor = Ingestor(store, self.policy, self.limits, self.rules)
+        self.matching = Matching.from_settings(store, settings, self.policy, self.rules)
+        hook = self.matching.hook
+        self.ingestor = Ingestor(
+            store,
+            self.policy,
+            self.limits,
+            self.rules,
+            after=hook,
+            day_first=self.matching.config.day_first,
+        )
         self.reader = ProfileReader(store, self.policy, settings.max_service_page)
         self.insight = Insight(store, self.policy, self.reader, settings.max_graph_nodes)
         self.jobs = JobRunner(
             store,
             self.policy,
             self.rules,
+            self.matching.job_step,
             settings=settings,
             heartbeat=timedelta(seconds=settings.job_heartbeat_seconds),
             stale_after=timedelta(seconds=settings.job_stale_after_seconds),
         )
-        self.forgetter = Forgetter(store, self.policy, self.rules)
+        self.forgetter = Forgetter(store, self.policy, self.rules, hook)
         self.changes = ChangeLog(store, settings.feed_poll_seconds)
         self.webhooks = Webhooks(store, self.changes)
 
@@ -191,6 +204,25 @@ class CdpService:
     ) -> ChangePage:
         """Changes after a cursor, in commit order; see docs/activation.md."""
         return await self.changes.page(after, first, types)
+
+    # --- probabilistic matching: the model and the review queue ---
+    async def train_matching(self, seed: int = 0) -> dict[str, object]:
+        """Train a match model on the graph's records and store it (writes use it at once)."""
+        return await self.matching.train(seed)
+
+    async def match_candidates(
+        self, first: int, after: str | None = None, status: str = "pending"
+    ) -> MatchCandidatePage:
+        """Pairs waiting for review (or decided), most probable first."""
+        return await self.matching.review.page(first, after, status)
+
+    async def accept_match(self, candidate_id: str) -> ReviewResult:
+        """Must-link: the pair becomes explicit evidence, merged under the guards."""
+        return await self.matching.review.accept(candidate_id)
+
+    async def reject_match(self, candidate_id: str) -> ReviewResult:
+        """Cannot-link: the pair stays apart in every later resolution."""
+        return await self.matching.review.reject(candidate_id)
 
     # --- dead letters ---
     async def dead_letters(self, first: int = 100) -> list[DeadLetter]:

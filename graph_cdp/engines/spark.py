@@ -48,12 +48,13 @@ NODE_SCHEMA = (
 )
 LINK_SCHEMA = (
     "a string, b string, count long, first_seen long, active boolean, refused_by string, "
-    "revoked boolean"
+    "revoked boolean, rule string, weight double, rejected boolean"
 )
 UNIT_ROW_SCHEMA = (
     "label string, row string, key string, kind string, value string, first_seen long, "
     "status string, stored string, customer string, names array<string>, b string, "
-    "count long, active boolean, refused_by string, revoked boolean"
+    "count long, active boolean, refused_by string, revoked boolean, rule string, "
+    "weight double, rejected boolean"
 )
 VERDICT_SCHEMA = "label string, differs boolean, refused string"
 
@@ -135,7 +136,7 @@ def _read_range(
                     stored = stored_link(row)
                     ln, (active, refused_by) = stored.link, stored.decision
                     yield "l", (ln.a, ln.b, ln.count, ln.first_seen, active, refused_by,
-                                ln.revoked)  # fmt: skip
+                                ln.revoked, ln.rule, ln.weight, ln.rejected)  # fmt: skip
                 cursor = record["last"]
 
 
@@ -233,7 +234,18 @@ def _verdicts(rules_data: dict[str, Any]) -> Any:
                 stored[r.key] = r.stored
                 customer[r.key] = r.customer if isinstance(r.customer, str) else None
             else:
-                links.append(Link(r.key, r.b, int(r.count), int(r.first_seen), bool(r.revoked)))
+                links.append(
+                    Link(
+                        r.key,
+                        r.b,
+                        int(r.count),
+                        int(r.first_seen),
+                        bool(r.revoked),
+                        str(r.rule),
+                        float(r.weight),
+                        bool(r.rejected),
+                    )
+                )
                 refused = r.refused_by if isinstance(r.refused_by, str) else None
                 decisions[(r.key, r.b)] = (bool(r.active), refused)
         differs, refused_counts = unit_differs(nodes, links, stored, customer, decisions, rules)
@@ -288,6 +300,9 @@ def changed_units(
         sf.lit(None).cast("boolean").alias("active"),
         sf.lit(None).cast("string").alias("refused_by"),
         sf.lit(None).cast("boolean").alias("revoked"),
+        sf.lit(None).cast("string").alias("rule"),
+        sf.lit(None).cast("double").alias("weight"),
+        sf.lit(None).cast("boolean").alias("rejected"),
     )
     link_rows = inside.select(
         sf.col("la").alias("label"),
@@ -305,6 +320,9 @@ def changed_units(
         "active",
         "refused_by",
         "revoked",
+        "rule",
+        "weight",
+        "rejected",
     )
     verdicts = (
         node_rows.unionByName(link_rows)

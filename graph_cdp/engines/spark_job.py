@@ -22,7 +22,15 @@ from graph_cdp.engines.spark import (
 )
 from graph_cdp.engines.spark_components import component_labels
 from graph_cdp.graph_types import StatusInput
-from graph_cdp.resolution.batch import JobStats, JobStore, Progress, apply_units
+from graph_cdp.identifiers import IdentifierPolicy
+from graph_cdp.resolution.batch import (
+    JobStats,
+    JobStore,
+    Progress,
+    SnapshotStep,
+    apply_units,
+    read_snapshot,
+)
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store import Store
 
@@ -67,13 +75,21 @@ async def run_full_spark(
     store: Store,
     units_store: JobStore,
     settings: Settings,
+    policy: IdentifierPolicy,
     rules: Rules,
     job_id: str,
     progress: Progress | None = None,
+    before_resolve: SnapshotStep | None = None,
 ) -> JobStats:
-    """The full job on Spark: the same stats, the same units rewritten, as the local job."""
+    """The full job on Spark: the same stats, the same units rewritten, as the local job.
+
+    The matching step (``before_resolve``: fuzzy links and review candidates) still runs
+    on the driver, over the local snapshot, before Spark reads the evidence it wrote."""
     stats = JobStats()
     began = time.perf_counter()
+    if before_resolve is not None:
+        await before_resolve(await read_snapshot(units_store, policy, rules), stats)
+        stats.seconds["match"] = time.perf_counter() - began
     total = int((await store.query("count_identifiers"))[0]["total"])
     ranges = await key_ranges(store, settings.spark_partitions, total)
     units = await asyncio.to_thread(_compute, settings, rules, ranges, stats)

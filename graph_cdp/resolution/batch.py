@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -94,6 +94,7 @@ class JobStats:
     outcome: Outcome = field(default_factory=Outcome)
     refused_by_rule: Counter[str] = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
+    matching: dict[str, Any] = field(default_factory=dict)
 
     def as_properties(self) -> dict[str, Any]:
         return {
@@ -110,6 +111,7 @@ class JobStats:
             "identifiersMoved": self.outcome.identifiers_moved,
             "refusedByRule": json.dumps(dict(sorted(self.refused_by_rule.items()))),
             "seconds": json.dumps({k: round(v, 3) for k, v in self.seconds.items()}),
+            "matching": json.dumps(self.matching, sort_keys=True),
         }
 
 
@@ -264,17 +266,28 @@ async def apply_units(
             progress("apply", done, len(units))
 
 
+# A step that may rewrite evidence before the job resolves (probabilistic matching); it
+# returns True when links changed, and the job then reads the evidence again.
+SnapshotStep = Callable[[Snapshot, JobStats], Awaitable[bool]]
+
+
 async def run_full(
     store: JobStore,
     policy: IdentifierPolicy,
     rules: Rules,
     job_id: str,
     progress: Progress | None = None,
+    before_resolve: SnapshotStep | None = None,
 ) -> JobStats:
     stats = JobStats()
     began = time.perf_counter()
     snapshot = await read_snapshot(store, policy, rules)
     stats.seconds["read"] = time.perf_counter() - began
+    if before_resolve is not None:
+        t = time.perf_counter()
+        if await before_resolve(snapshot, stats):
+            snapshot = await read_snapshot(store, policy, rules)
+        stats.seconds["match"] = time.perf_counter() - t
     stats.identifiers = len(snapshot.keys)
     stats.links = len(snapshot.links)
     stats.customers_before = len({c for c in snapshot.customer.values() if c is not None})

@@ -33,7 +33,14 @@ component at a time, on every write) and the batch job (everything) agree.
    anchored clusters that could not be one person (the pairwise form of the test in
    3), or bring a shared identifier into a cluster with an anchor, is refused
    (``shared_identifier``): two known people never merge through weak evidence, and a
-   shared device joins nobody; limits apply as in 2.
+   shared device joins nobody; limits apply as in 2. The partition so far is the *base*
+   partition: what deterministic evidence alone says, and what probabilistic matching
+   scores (``Resolution.base``).
+5. Fuzzy links (``rule='fuzzy'``, scored by graph_cdp.matching) come last, strongest
+   match weight first, under the limits of 2; a rejected pair (a reviewer's
+   cannot-link) is refused (``rejected``) and no fuzzy union may bring its two ends
+   together, directly or through other fuzzy links. So fuzzy evidence never overrides
+   deterministic evidence, and a fuzzy link never merges two customer ids.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from graph_cdp.graph_types import Link, Node
+from graph_cdp.graph_types import REJECTED, Link, Node
 from graph_cdp.resolution.names import Verdict, agree, compare, consistent
 from graph_cdp.resolution.rules import Rules, limit_bucket, refusal_rule
 
@@ -56,6 +63,8 @@ NAMED_OVERLAP = frozenset({"email", "phone"})
 class Resolution:
     clusters: list[list[str]]
     refused: dict[tuple[str, str], str] = field(default_factory=dict)  # pair -> rule
+    # The partition before fuzzy links (derived, so not part of equality).
+    base: list[list[str]] = field(default_factory=list, compare=False)
 
 
 class _Sets:
@@ -173,6 +182,33 @@ def _apply(
         sets.union(ra, rb)
 
 
+def _partition(sets: _Sets, nodes: Iterable[str]) -> list[list[str]]:
+    groups: dict[str, list[str]] = {}
+    for key in nodes:
+        groups.setdefault(sets.find(key), []).append(key)
+    return sorted((sorted(members) for members in groups.values()), key=lambda m: m[0])
+
+
+def _apply_fuzzy(links: Sequence[Link], sets: _Sets, refused: dict[tuple[str, str], str]) -> None:
+    """Strongest match first; limits hold and no union joins the ends of a rejected pair."""
+    cannot = [link.pair for link in links if link.rejected]
+    for pair in cannot:
+        refused[pair] = REJECTED
+    ordered = sorted((ln for ln in links if not ln.rejected), key=lambda ln: (-ln.weight, ln.pair))
+    for link in ordered:
+        ra, rb = sets.find(link.a), sets.find(link.b)
+        if ra == rb:
+            continue
+        if any({sets.find(x), sets.find(y)} == {ra, rb} for x, y in cannot):
+            refused[link.pair] = REJECTED
+            continue
+        violation = sets.limit_violation(ra, rb)
+        if violation is not None:
+            refused[link.pair] = violation
+            continue
+        sets.union(ra, rb)
+
+
 def _other(link: Link, key: str) -> str:
     return link.b if link.a == key else link.a
 
@@ -210,10 +246,13 @@ def resolve(nodes: Mapping[str, Node], links: Sequence[Link], rules: Rules) -> R
     """Partition ``nodes`` into customers; say which links were refused and by what rule."""
     refused: dict[tuple[str, str], str] = {}
     candidates: list[Link] = []
+    fuzzy: list[Link] = []
     for link in links:
         rule = refusal_rule(link.revoked, (nodes[link.a].status, nodes[link.b].status))
         if rule is not None:
             refused[link.pair] = rule
+        elif link.fuzzy:
+            fuzzy.append(link)
         elif link.a != link.b:
             candidates.append(link)
     candidates.sort(key=lambda link: _order(link, nodes, rules))
@@ -253,8 +292,8 @@ def resolve(nodes: Mapping[str, Node], links: Sequence[Link], rules: Rules) -> R
         rest.append(link)
     _apply(rest, sets, refused, guard_anchors=True)
 
-    groups: dict[str, list[str]] = {}
-    for key in nodes:
-        groups.setdefault(sets.find(key), []).append(key)
-    clusters = sorted((sorted(members) for members in groups.values()), key=lambda m: m[0])
-    return Resolution(clusters, refused)
+    base = _partition(sets, nodes)
+    if not fuzzy:
+        return Resolution(base, refused, base)
+    _apply_fuzzy(fuzzy, sets, refused)
+    return Resolution(_partition(sets, nodes), refused, base)

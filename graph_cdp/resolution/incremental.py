@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from graph_cdp.graph_types import Unit, UnitChanges
 from graph_cdp.resolution.assignment import plan_assignment
-from graph_cdp.resolution.clustering import resolve
+from graph_cdp.resolution.clustering import Resolution, resolve
 from graph_cdp.resolution.rules import Rules
 
 
@@ -48,6 +48,15 @@ def resolve_unit(
     unit: Unit, rules: Rules, new_id: Callable[[], str] = new_customer_id
 ) -> tuple[UnitChanges, Outcome]:
     """The writes that make the stored unit match the rules, and what they change."""
+    _, changes, outcome = plan_unit(unit, rules, new_id)
+    return changes, outcome
+
+
+def plan_unit(
+    unit: Unit, rules: Rules, new_id: Callable[[], str] = new_customer_id
+) -> tuple[Resolution, UnitChanges, Outcome]:
+    """``resolve_unit``, with the resolution too: probabilistic matching scores its
+    ``base`` partition (what deterministic evidence alone joins)."""
     resolution = resolve(unit.nodes, unit.links, rules)
     first_seen = {k: n.first_seen for k, n in unit.nodes.items()}
     plan = plan_assignment(resolution.clusters, unit.current, first_seen, unit.created_at, new_id)
@@ -69,4 +78,4 @@ def resolve_unit(
         refused=Counter(resolution.refused.values()),
         merged_pairs=list(plan.merges),
     )
-    return changes, outcome
+    return resolution, changes, outcome

@@ -37,10 +37,10 @@ class Written:
 
 
 def _identifier_rows(
-    seen: Iterable[tuple[NormalizedIdentifier, datetime, str | None]],
+    seen: Iterable[tuple[NormalizedIdentifier, datetime, str | None, str | None]],
 ) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
-    for ident, at, name in seen:
+    for ident, at, name, traits in seen:
         row = rows.get(ident.key)
         if row is None:
             row = rows[ident.key] = {
@@ -52,12 +52,15 @@ def _identifier_rows(
                 "firstSeen": at,
                 "lastSeen": at,
                 "names": [],
+                "traits": [],
             }
         else:
             row["firstSeen"] = min(row["firstSeen"], at)
             row["lastSeen"] = max(row["lastSeen"], at)
         if name is not None and name not in row["names"]:
             row["names"].append(name)
+        if traits is not None and traits not in row["traits"]:
+            row["traits"].append(traits)
     return [rows[k] for k in sorted(rows)]
 
 
@@ -103,11 +106,14 @@ async def write_events(
     now: datetime,
     batch_id: str,
     precedence: Sequence[str],
+    person_traits: Sequence[str | None] | None = None,
 ) -> Written:
     """Store new events once (duplicates by id change nothing) and link what each saw.
 
     ``names`` holds each event's ``"first|last"`` name (or None); ``precedence`` names the
-    refusal of a new link to an inactive identifier."""
+    refusal of a new link to an inactive identifier. ``person_traits`` (one per event,
+    standardised JSON, for matching) are kept on the identifiers seen with them."""
+    traits_of = dict(zip((e.message_id for e in events), person_traits or (), strict=False))
     rows = [
         {
             "id": e.message_id,
@@ -133,7 +139,9 @@ async def write_events(
     if not fresh:
         return written
     identifiers = _identifier_rows(
-        (n, e.timestamp, name) for e, name in fresh for n in e.identifiers
+        (n, e.timestamp, name, traits_of.get(e.message_id))
+        for e, name in fresh
+        for n in e.identifiers
     )
     written.blocked = [r["key"] for r in identifiers if r["blocked"] is not None]
     links = _link_rows(
@@ -157,7 +165,7 @@ async def write_identifiers(
     precedence: Sequence[str],
 ) -> Written:
     """Pushed together by a source: explicit evidence between every pair."""
-    rows = _identifier_rows((n, now, None) for n in identifiers)
+    rows = _identifier_rows((n, now, None, None) for n in identifiers)
     usable = sorted({n.key for n in identifiers})
     pairs = [(a, b, now, source) for i, a in enumerate(usable) for b in usable[i + 1 :]]
     written = Written(blocked=[r["key"] for r in rows if r["blocked"] is not None])

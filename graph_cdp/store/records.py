@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from graph_cdp.graph_types import (
+    CO_OCCURRENCE,
     OK,
     IdentifierRef,
     Link,
@@ -43,10 +44,18 @@ def stored_identifier(row: Row) -> StoredIdentifier:
 
 def stored_link(row: Row) -> StoredLink:
     """A row of ``load_unit_links`` / ``all_links``."""
-    a, b, count, first_seen, active, refused_by, revoked = row
-    return StoredLink(
-        Link(a, b, int(count), int(first_seen or 0), bool(revoked)), (bool(active), refused_by)
+    a, b, count, first_seen, active, refused_by, revoked, rule, weight, rejected = row
+    link = Link(
+        a,
+        b,
+        int(count),
+        int(first_seen or 0),
+        bool(revoked),
+        rule or CO_OCCURRENCE,
+        float(weight or 0.0),
+        bool(rejected),
     )
+    return StoredLink(link, (bool(active), refused_by))
 
 
 def stored_links(records: Iterable[Record]) -> list[StoredLink]:

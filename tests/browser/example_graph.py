@@ -111,6 +111,15 @@ LINKS: Sequence[tuple[str, str, str, str | None]] = (
     ("device_id:store-kiosk-7", "email:bo@example.com", "co_occurrence", "hub"),
     ("email:test@test.com", "phone:+14155550199", "co_occurrence", "blocked"),
     ("customer_id:CRM-2", "email:cy@example.com", "explicit", "limit:customer_id"),
+    ("email:bo@example.com", "email:cy@example.com", "fuzzy", "rejected"),
+)
+
+# The fuzzy link's score and waterfall: (field, level, weight).
+FUZZY_PROBABILITY = 0.9412
+FUZZY_FIELDS = (
+    ("first_name", "else", -12.5),
+    ("last_name", "exact", 9.25),
+    ("birth_date", "null", 0.0),
 )
 
 # (id, type, channel, day, identifier keys)
@@ -162,6 +171,15 @@ async def _write(tx: AsyncManagedTransaction) -> None:
             {"a": a, "b": b, "rule": rule, "refusedBy": refused, "at": _at(8)}
             for a, b, rule, refused in LINKS
         ],
+    )
+    await tx.run(
+        "MATCH (:Identifier)-[l:LINKED {rule: 'fuzzy'}]->(:Identifier) "
+        "SET l.count = 0, l.probability = $p, l.weight = 4.0, l.rejected = true, "
+        "    l.fields = $fields, l.levels = $levels, l.fieldWeights = $weights",
+        p=FUZZY_PROBABILITY,
+        fields=[f for f, _, _ in FUZZY_FIELDS],
+        levels=[lv for _, lv, _ in FUZZY_FIELDS],
+        weights=[w for _, _, w in FUZZY_FIELDS],
     )
     await tx.run(
         "UNWIND $rows AS row "

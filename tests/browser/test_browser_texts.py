@@ -31,6 +31,7 @@ PARAMS = {
     "customer_graph": ("customerId",),
     "evidence_path": ("a", "b"),
     "refused_merges": (),
+    "fuzzy_matches": (),
     "hubs_and_blocked": (),
     "last_job_changes": (),
 }

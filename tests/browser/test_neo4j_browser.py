@@ -90,6 +90,18 @@ CASES: list[tuple[str, dict[str, str], int, dict[str, Any]]] = [
         {"refusedBy": "blocked", "a": "email:test@test.com", "customerB": ex.BO},
     ),
     (
+        "fuzzy_matches",
+        {},
+        1,
+        {
+            "a": "email:bo@example.com",
+            "probability": ex.FUZZY_PROBABILITY,
+            "merged": False,
+            "refusedBy": "rejected",
+            "waterfall": ["first_name else -12.5", "last_name exact 9.25", "birth_date null 0.0"],
+        },
+    ),
+    (
         "hubs_and_blocked",
         {},
         2,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -26,6 +27,7 @@ from graph_cdp.services import CdpService
 from graph_cdp.store import Store
 from tests.conftest import wipe
 from tests.integration.helpers import partition
+from tests.matching_people import trained_model_json
 
 POOL = (
     [("customer_id", f"C{i}") for i in range(4)]
@@ -151,19 +153,166 @@ async def test_deferred_bulk_load_then_full_job_equals_resolving_every_write(
 ) -> None:
     from graph_cdp.sample import generate
 
+    async def stored_model() -> None:
+        # Both ways score with the same stored model: without one, a write matches
+        # nothing while the full job trains one, and fuzzy links would differ by design.
+        await store.execute(
+            "create_match_model",
+            id="model_test",
+            now=datetime.now(UTC),
+            json=trained_model_json(),
+            records=0,
+        )
+
     events = generate(customers=80, seed=21).events
     service = CdpService(store, settings)
+    await stored_model()
     for start in range(0, len(events), 150):
         await service.ingest_events(events[start : start + 150])
     incremental = await partition(store)
 
     await wipe(store)
     await store.apply_schema()
+    await stored_model()
     for start in range(0, len(events), 150):
         result = await service.ingest_events(events[start : start + 150], resolve=False)
         assert result.customers_created == 0
     assert await partition(store) == set()
     job = await service.run_resolution("full")
     assert job.stats["identifiers"] == sum(len(p) for p in incremental)
+    assert job.stats["matching"]["modelId"] == "model_test"
     assert await partition(store) == incremental
     assert (await service.check()).ok
+
+
+# --- with fuzzy evidence: a stored model scores every write; the job must agree ---
+
+PERSONAS = [
+    None,
+    {
+        "firstName": "Katherine",
+        "lastName": "Okafor",
+        "birthday": "1985-03-14",
+        "address": {"street": "12 Willow Avenue", "postalCode": "02139"},
+    },
+    {
+        "first_name": "Kathrine",
+        "last_name": "OKAFOR",
+        "dob": "03/14/1985",
+        "address": {"street": "12 Willow Ave", "zip": "02139"},
+    },
+    {
+        "firstName": "Kate",
+        "lastName": "Okafor",
+        "birthday": "1985-03-14",
+        "address": {"postalCode": "02139"},
+    },
+    # her twin, her father (one address), and a namesake of hers elsewhere
+    {
+        "firstName": "Grace",
+        "lastName": "Okafor",
+        "birthday": "1985-03-14",
+        "address": {"street": "12 Willow Avenue", "postalCode": "02139"},
+    },
+    {
+        "firstName": "Samuel",
+        "lastName": "Okafor",
+        "birthday": "1956-10-02",
+        "address": {"street": "12 Willow Avenue", "postalCode": "02139"},
+    },
+    {
+        "firstName": "Katherine",
+        "lastName": "Okafor",
+        "birthday": "1991-07-30",
+        "address": {"postalCode": "02139"},
+    },
+]
+fuzzy_event = st.fixed_dictionaries(
+    {
+        "identifiers": st.lists(st.sampled_from(POOL), min_size=1, max_size=2, unique=True),
+        "day": st.integers(min_value=1, max_value=28),
+        "traits": st.sampled_from(PERSONAS),
+    }
+)
+
+
+@st.composite
+def fuzzy_streams(draw: st.DrawFn) -> list[Any]:
+    actions: list[Any] = [
+        ("event", e) for e in draw(st.lists(fuzzy_event, min_size=4, max_size=16))
+    ]
+    for position, op in draw(st.lists(st.tuples(st.integers(0, 16), operation), max_size=2)):
+        actions.insert(min(position, len(actions)), op)
+    return actions
+
+
+async def _play_fuzzy(settings: Settings, actions: list[Any], sizes: list[int]) -> None:
+    store = Store.open(settings)
+    try:
+        await wipe(store)
+        await store.apply_schema()
+        await store.execute(
+            "create_match_model",
+            id="model_test",
+            now=datetime.now(UTC),
+            json=trained_model_json(),
+            records=0,
+        )
+        service = CdpService(store, settings, rules=RULES)
+        converted = [(kind, {**p, "name": None} if kind == "event" else p) for kind, p in actions]
+        pending: list[dict[str, Any]] = []
+        size_iter = iter(sizes * 10)
+
+        async def flush() -> None:
+            while pending:
+                n = next(size_iter, 3)
+                await service.ingest_events(pending[:n])
+                del pending[:n]
+
+        for i, (kind, payload) in enumerate(converted):
+            if kind == "event":
+                pending.append({**_event(i, payload), "traits": payload["traits"] or {}})
+                continue
+            await flush()
+            if kind == "delete":
+                profile = await service.profile_by_identifier(*payload)
+                if profile is not None:
+                    await service.delete_profile(profile.id)
+            else:
+                a, b = payload
+                if a != b:
+                    with contextlib.suppress(IdentifierNotFound):
+                        await service.revoke_link(a, b)
+        await flush()
+
+        incremental = await partition(store)
+        assert (await service.check()).ok
+        job = await service.run_resolution("full")
+        assert job.status == "succeeded", job.error
+        assert job.stats["unitsChanged"] == 0, job.stats
+        matching = job.stats["matching"]
+        assert matching["modelId"] == "model_test"
+        for changed in (
+            "recordsWritten",
+            "recordsCleared",
+            "linksWritten",
+            "linksDeleted",
+            "candidatesWritten",
+            "candidatesDeleted",
+        ):
+            assert matching[changed] == 0, matching
+        assert await partition(store) == incremental
+    finally:
+        await store.close()
+
+
+@hsettings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(actions=fuzzy_streams(), sizes=batch_sizes)
+def test_incremental_and_batch_agree_with_fuzzy_evidence(
+    settings: Settings, actions: list[Any], sizes: list[int]
+) -> None:
+    asyncio.run(_play_fuzzy(settings, actions, sizes))

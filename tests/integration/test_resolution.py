@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import MappingProxyType
 
 import pytest
@@ -12,6 +13,7 @@ from graph_cdp.resolution.rules import DEFAULT_HUB_THRESHOLDS, Rules
 from graph_cdp.services import CdpService
 from graph_cdp.store import Store
 from tests.integration.helpers import customer_of, ev, link, partition
+from tests.matching_people import trained_model_json
 
 
 async def test_shared_email_merges_and_the_oldest_customer_survives(service: CdpService) -> None:
@@ -281,6 +283,14 @@ async def test_full_job_agrees_with_incremental_and_reports(service: CdpService)
     from graph_cdp.sample import generate
 
     events = generate(customers=60, seed=3).events
+    # A stored model scores every write, as the job does (without one the job trains one).
+    await service.store.execute(
+        "create_match_model",
+        id="model_test",
+        now=datetime.now(UTC),
+        json=trained_model_json(),
+        records=0,
+    )
     for start in range(0, len(events), 97):
         await service.ingest_events(events[start : start + 97])
     incremental = await partition(service.store)

@@ -26,12 +26,19 @@ def test_stored_identifier_row() -> None:
 
 
 def test_stored_links_rows() -> None:
-    rows = [["a", "b", 3, 10, True, None, False], ["a", "c", 1, None, False, "hub", None]]
+    rows = [
+        ["a", "b", 3, 10, True, None, False, "co_occurrence", 0.0, False],
+        ["a", "c", 1, None, False, "hub", None, None, None, None],
+        ["b", "c", 0, 20, False, "rejected", False, "fuzzy", 14.5, True],
+    ]
     parsed = records.stored_links([{"rows": rows}])
     assert [(s.link, s.decision) for s in parsed] == [
         (Link("a", "b", 3, 10, False), (True, None)),
         (Link("a", "c", 1, 0, False), (False, "hub")),
+        (Link("b", "c", 0, 20, False, "fuzzy", 14.5, True), (False, "rejected")),
     ]
+    assert parsed[2].link.fuzzy
+    assert not parsed[0].link.fuzzy
     assert records.stored_links([]) == []
 
 

@@ -1,0 +1,3 @@
+// A stored match model by id.
+MATCH (m:MatchModel {id: $id})
+RETURN m.json AS json, m.trainedAt AS trainedAt

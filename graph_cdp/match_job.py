@@ -1,0 +1,197 @@
+"""The full job's matching step, and training: every score recomputed with the stored model.
+
+Before the job resolves, it builds every match record from the base partition of every
+unit, trains a model when none is stored (``(:MatchModel {id, trainedAt, json})``),
+scores all blocked pairs, and writes what differs from the stored fuzzy links, pending
+candidates and records (the same ``plan_pairs``/``diff`` the write path uses). The job
+then resolves with the fuzzy links in place. A model is never retrained by a write:
+incremental scoring equals batch scoring because both use the stored model unchanged.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from graph_cdp.fuzzy_evidence import (
+    Changes,
+    ModelCache,
+    diff,
+    plan_pairs,
+    record_rows,
+    split_stored,
+    stale_records,
+)
+from graph_cdp.graph_types import Link
+from graph_cdp.match_records import StoredRecord, build_records
+from graph_cdp.matching.matcher import Matcher
+from graph_cdp.matching.records import MatchRecord
+from graph_cdp.resolution.batch import JobStats, Snapshot, unit_labels
+from graph_cdp.resolution.clustering import resolve
+from graph_cdp.resolution.rules import Rules
+from graph_cdp.store import Store
+
+READ_PAGE = 50_000
+WRITE_ROWS = 5_000
+# Fewer records than this teach EM nothing: matching waits for more data.
+MIN_TRAINING_RECORDS = 50
+
+
+@dataclass
+class MatchStats:
+    records: int = 0
+    pairs_compared: int = 0
+    fuzzy_links: int = 0
+    candidates: int = 0
+    records_written: int = 0
+    links_written: int = 0
+    links_deleted: int = 0
+    candidates_written: int = 0
+    candidates_deleted: int = 0
+    model_id: str | None = None
+    trained: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "records": self.records,
+            "pairsCompared": self.pairs_compared,
+            "fuzzyLinks": self.fuzzy_links,
+            "candidates": self.candidates,
+            "recordsWritten": self.records_written,
+            "linksWritten": self.links_written,
+            "linksDeleted": self.links_deleted,
+            "candidatesWritten": self.candidates_written,
+            "candidatesDeleted": self.candidates_deleted,
+            "modelId": self.model_id,
+            "trained": self.trained,
+            **self.extra,
+        }
+
+
+def base_clusters(snapshot: Snapshot, rules: Rules) -> list[list[str]]:
+    """The base partition of every unit (what deterministic evidence alone joins)."""
+    if not snapshot.keys:
+        return []
+    labels = unit_labels(snapshot).tolist()
+    members: dict[int, list[str]] = {}
+    for key, label in zip(snapshot.keys, labels, strict=True):
+        members.setdefault(label, []).append(key)
+    links: dict[int, list[Link]] = {}
+    for link in snapshot.links:
+        la, lb = labels[snapshot.index[link.a]], labels[snapshot.index[link.b]]
+        if la == lb:
+            links.setdefault(la, []).append(link)
+    clusters: list[list[str]] = []
+    for label, keys in members.items():
+        nodes = {k: snapshot.nodes[k] for k in keys}
+        clusters.extend(resolve(nodes, links.get(label, []), rules).base)
+    return clusters
+
+
+async def read_match_state(store: Store) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    after = ""
+    while True:
+        page = (await store.query("all_match_state", after=after, limit=READ_PAGE))[0]
+        if page["last"] is None:
+            return rows
+        rows.extend(page["rows"])
+        after = page["last"]
+
+
+async def store_model(store: Store, matcher: Matcher, records: int) -> str:
+    assert matcher.model is not None
+    model_id = f"model_{uuid.uuid4().hex[:16]}"
+    await store.execute(
+        "create_match_model",
+        id=model_id,
+        now=datetime.now(UTC),
+        json=matcher.model.to_json(),
+        records=records,
+    )
+    return model_id
+
+
+async def train(
+    store: Store, models: ModelCache, records: Sequence[MatchRecord], seed: int = 0
+) -> str:
+    """Train on these records and store the model: every later write scores with it."""
+    matcher = Matcher(models.config)
+    matcher.train(records, seed=seed)
+    return await store_model(store, matcher, len(records))
+
+
+async def records_and_stored(
+    store: Store, snapshot: Snapshot, rules: Rules
+) -> tuple[dict[str, list[str]], dict[str, StoredRecord], dict[str, tuple[str, list[str]]]]:
+    traits, stored = split_stored(await read_match_state(store))
+    records = build_records(base_clusters(snapshot, rules), snapshot.nodes, traits, rules)
+    return traits, records, stored
+
+
+def _chunks(rows: list[Any]) -> list[list[Any]]:
+    return [rows[i : i + WRITE_ROWS] for i in range(0, len(rows), WRITE_ROWS)]
+
+
+async def _write_in_chunks(
+    store: Store, changes: Changes, records: list[dict[str, Any]], cleared: list[str]
+) -> None:
+    """Records first, then links and candidates, a bounded number of rows per transaction."""
+    now = datetime.now(UTC)
+    steps: list[tuple[str, dict[str, Any]]] = [
+        *(("clear_match_records", {"keys": part}) for part in _chunks(cleared)),
+        *(("set_match_records", {"rows": part}) for part in _chunks(records)),
+        *(("delete_fuzzy_links", {"rows": part}) for part in _chunks(changes.delete_links)),
+        *(("merge_fuzzy_links", {"rows": p, "now": now}) for p in _chunks(changes.upsert_links)),
+        *(("delete_match_candidates", {"ids": p}) for p in _chunks(changes.delete_candidates)),
+        *(
+            ("merge_match_candidates", {"rows": p, "now": now})
+            for p in _chunks(changes.upsert_candidates)
+        ),
+    ]
+    for name, params in steps:
+        await store.execute(name, **params)
+
+
+async def match_all(
+    store: Store, snapshot: Snapshot, rules: Rules, models: ModelCache, job: JobStats
+) -> bool:
+    """Recompute every record and score; write what differs. True when links changed."""
+    stats = MatchStats()
+    _, records, stored = await records_and_stored(store, snapshot, rules)
+    stats.records = len(records)
+    current = await store.read(models.current_with_id)
+    if current is None:
+        if len(records) < MIN_TRAINING_RECORDS:
+            job.matching = {**stats.as_dict(), "skipped": "too few records to train a model"}
+            return False
+        await train(store, models, [r.record for r in records.values()])
+        stats.trained = True
+        current = await store.read(models.current_with_id)
+        assert current is not None
+    stats.model_id, matcher = current
+    pairs, blocking = matcher.candidates([r.record for r in records.values()])
+    stats.pairs_compared = blocking.pairs_compared
+    # Settled: rejected by a reviewer, or already linked by deterministic evidence.
+    settled = {ln.pair for ln in snapshot.links if ln.rejected or not ln.fuzzy}
+    candidate_rows = (await store.query("all_match_candidates"))[0]["rows"]
+    settled |= {(a, b) for _, a, b, status, _ in candidate_rows if status == "rejected"}
+    plan = plan_pairs(matcher, pairs, settled)
+    stats.fuzzy_links, stats.candidates = len(plan.links), len(plan.candidates)
+    links = {ln.pair: ln.weight for ln in snapshot.links if ln.fuzzy and not ln.rejected}
+    candidates = {(a, b): (status, w) for _, a, b, status, w in candidate_rows}
+    changes = diff(plan, links, candidates)
+    changed, removed = stale_records(matcher, records, stored)
+    rows = record_rows(matcher, changed.values())
+    await _write_in_chunks(store, changes, rows, sorted(set(changed) | set(removed)))
+    stats.records_written = len(changed)
+    stats.extra["recordsCleared"] = len(removed)
+    stats.links_written, stats.links_deleted = len(changes.upsert_links), len(changes.delete_links)
+    stats.candidates_written = len(changes.upsert_candidates)
+    stats.candidates_deleted = len(changes.delete_candidates)
+    job.matching = stats.as_dict()
+    return bool(changes.delete_links or changes.upsert_links)
