@@ -259,7 +259,7 @@ def _verdicts(rules_data: dict[str, Any]) -> Any:
 
 def _cross_rule(rows: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     for frame in rows:
-        frame["rule"] = [
+        frame["refusal"] = [
             cross_unit_refusal(Link(a, b, 0, 0, bool(rev)), sa, sb)
             for a, b, rev, sa, sb in zip(
                 frame["a"], frame["b"], frame["revoked"], frame["sa"], frame["sb"], strict=True
@@ -331,12 +331,12 @@ def changed_units(
         .cache()
     )
     across = tagged.where(sf.col("la") != sf.col("lb")).mapInPandas(
-        _cross_rule, tagged.schema.add("rule", "string")
+        _cross_rule, tagged.schema.add("refusal", "string")
     )
     stale = across.where(
         sf.col("active").isNull()
         | sf.col("active")
-        | ~sf.col("refused_by").eqNullSafe(sf.col("rule"))
+        | ~sf.col("refused_by").eqNullSafe(sf.col("refusal"))
     )
     dirty = (
         verdicts.where("differs")
@@ -348,8 +348,8 @@ def changed_units(
     refused: Counter[str] = Counter()
     for row in verdicts.select("refused").toLocalIterator():
         refused.update(json.loads(row["refused"]))
-    for row in across.groupBy("rule").count().collect():
-        refused[row["rule"]] += int(row["count"])
+    for row in across.groupBy("refusal").count().collect():
+        refused[row["refusal"]] += int(row["count"])
     members: dict[str, list[tuple[str, str, str | None]]] = {}
     for row in (
         labelled.join(dirty, "label", "left_semi")
