@@ -170,7 +170,7 @@ class Ingestor:
         """``resolve=False`` is the bulk-load path: evidence and statuses are written,
         customers are left to a full job (which gives the same result, see test_agreement)."""
         batch_id = uuid.uuid4().hex
-        names = [signature(e.traits) for e in chunk]
+        names = [signature(e.traits, day_first=self.day_first) for e in chunk]
         # Standardised once per event, outside the transaction: a retry does not redo it.
         person = [event_traits(e.traits, day_first=self.day_first) for e in chunk]
 

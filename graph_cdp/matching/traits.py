@@ -20,12 +20,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from graph_cdp.dates import parse_date
 from graph_cdp.matching.addresses import (
     standardize_place,
     standardize_postal_code,
     standardize_street,
 )
-from graph_cdp.matching.dates import parse_date
 from graph_cdp.resolution.names import fold
 
 

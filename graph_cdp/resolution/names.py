@@ -22,27 +22,20 @@ table of the ``nicknames`` package (Carlton Northern and Nick Crews, derived fro
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
 from enum import Enum
 
 import jellyfish
 from nicknames import NickNamer
+
+from graph_cdp.dates import parse_date
 
 SIMILAR = 0.9
 
 _FIRST = ("firstName", "first_name", "firstname", "givenName", "given_name")
 _LAST = ("lastName", "last_name", "lastname", "familyName", "family_name", "surname")
 _BIRTH = ("birthday", "birthDate", "birth_date", "birthdate", "dateOfBirth", "dob")
-# Written dates (the same rule as graph_cdp.matching.dates reads): ISO with any of
-# "-", "/", "." and perhaps a time after it; compact 19850314; with the year last,
-# slashes or dashes are month first (03/14/1985, the US way) unless the first part is
-# over 12, and dots are day first (14.03.1985) unless the second part is over 12.
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[Tt ].*)?")
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_YEAR_LAST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})")
 
 
 def fold(text: str) -> str:
@@ -82,37 +75,16 @@ def full_name(traits: Mapping[str, object]) -> str | None:
     return f"{first}|{last}" if first and last else None
 
 
-def birth_date(value: object) -> date | None:
-    """A birth date as people type it (see ``_ISO``); None when it is not a real date."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if match := _ISO.fullmatch(text) or _COMPACT.fullmatch(text):
-        y, m, d = map(int, match.groups())
-    elif match := _YEAR_LAST.fullmatch(text):
-        a, sep, b, year = match.groups()
-        first, second, y = int(a), int(b), int(year)
-        day_first = (sep == "." and second <= 12) or first > 12
-        d, m = (first, second) if day_first else (second, first)
-    else:
-        return None
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def signature(traits: Mapping[str, object]) -> str | None:
+def signature(traits: Mapping[str, object], *, day_first: bool = False) -> str | None:
     """``"ann|lee|1985-03-14"`` (or ``"ann|lee"`` without a usable birth date); None
     without both names, since a birth date alone says too little about who it is."""
     name = full_name(traits)
     if name is None:
         return None
-    born = next((b for k in _BIRTH if (b := birth_date(traits.get(k))) is not None), None)
+    born = next(
+        (b for k in _BIRTH if (b := parse_date(traits.get(k), day_first=day_first)) is not None),
+        None,
+    )
     return name if born is None else f"{name}|{born.isoformat()}"
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from graph_cdp.sample.people import STREET_SUFFIXES, SampleCustomer, render_value
 
 # strftime patterns of the formats people type; the product reads all of them (slashes
-# month first, dots day first: graph_cdp.resolution.names.birth_date).
+# month first, dots day first: graph_cdp.dates.parse_date).
 BIRTH_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%Y%m%d")
 _SUFFIX_FORMS = {
     "Street": ("St", "St.", "Street", "Str"), "Avenue": ("Ave", "Ave.", "Av", "Avenue"),

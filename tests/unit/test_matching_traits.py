@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from graph_cdp.dates import parse_date
 from graph_cdp.matching import PersonTraits, contacts, merge_traits, standardize
 from graph_cdp.matching.addresses import standardize_postal_code, standardize_street
-from graph_cdp.matching.dates import parse_date
 
 D = datetime.date
 

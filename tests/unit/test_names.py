@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from graph_cdp.dates import parse_date
 from graph_cdp.resolution.names import (
     Verdict,
     agree,
-    birth_date,
     compare,
     consistent,
     first_name_forms,
@@ -78,7 +78,7 @@ def test_full_name_folds_both_parts() -> None:
     ],
 )
 def test_birth_date_reads_what_people_type(raw: object, born: str | None) -> None:
-    parsed = birth_date(raw)
+    parsed = parse_date(raw)
     assert (parsed.isoformat() if parsed else None) == born
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
+from graph_cdp.dates import parse_date
 from graph_cdp.errors import InvalidIdentifier
 from graph_cdp.identifiers import IdentifierPolicy
-from graph_cdp.resolution.names import birth_date, same_first_name
+from graph_cdp.resolution.names import same_first_name
 from graph_cdp.sample import (
     DEFAULT_START,
     JUNK_EMAILS,
@@ -539,7 +540,7 @@ def test_web_traits_are_the_authors_own(sample: SampleData) -> None:
             assert same_first_name(traits["firstName"], who.first_name)
             nicknamed += traits["firstName"] != who.first_name
         if "birthday" in traits:
-            assert birth_date(traits["birthday"]) == who.birth_date
+            assert parse_date(traits["birthday"]) == who.birth_date
             seen_formats.add("".join("9" if ch.isdigit() else ch for ch in traits["birthday"]))
             formats += 1
         if "street" in traits.get("address", {}):
@@ -602,7 +603,7 @@ def test_store_sides_are_typed_with_noise(sample: SampleData) -> None:
         who = sample.customers[sample.truth.authors[event["messageId"]]]
         traits = event["traits"]
         wrong_name += traits["lastName"] != who.last_name
-        wrong_birth += birth_date(traits["birthday"]) != who.birth_date
+        wrong_birth += parse_date(traits["birthday"]) != who.birth_date
         assert who.address is not None
         short_suffix += traits["address"]["street"].split()[-1].lower() != (
             who.address.street.split()[-1].lower()

@@ -1,4 +1,8 @@
-"""Birth dates in the formats people type.
+"""Birth dates in the formats people type: the one reader of them.
+
+The shared-device rule's signatures (``resolution.names.signature``) and matching's
+standardised traits (``matching.traits``) both read dates here, so a date one accepts
+the other never refuses.
 
 Accepted (``day_first=False``, the default):
 
