@@ -7,7 +7,8 @@ from jellyfish (Jaro-Winkler, Winkler 1990; Damerau-Levenshtein) and the ``metap
 package (Double Metaphone, Philips 2000). First names are nickname-aware through
 ``graph_cdp.resolution.names`` (the ``nicknames`` package's table). Birth dates
 forgive one typed digit and a day/month swap; emails forgive a domain typo
-(``gmial.com``); phones match on their last seven digits.
+(``gmial.com``) and one typed letter in the local part; phones match on their last
+seven digits.
 
 Each record is prepared once (folded values, phonetic codes, date digits) so that a
 comparison is a few string operations.
@@ -225,16 +226,44 @@ def _national_id(a: Prepared, b: Prepared) -> int:
     return 1 if distance <= 1 else 2 if distance <= 2 else 3
 
 
+def _local_key(local: str) -> tuple[str, str]:
+    """A local part's letters and digits (separators dropped), and its digits alone."""
+    return "".join(ch for ch in local if ch.isalnum()), "".join(ch for ch in local if ch.isdigit())
+
+
+def _local_typo(x: str, y: str) -> bool:
+    """One slip of a clerk's finger in a local part, not another person's mailbox.
+
+    Local parts are made of names (``tim.gonzalez``, ``tgonzalez``, ``gonzalez.tim``), so
+    two namesakes' mailboxes are alike in every way that does not change a letter: a
+    dot or underscore more, another number at the end. Only a dropped, doubled,
+    swapped or replaced *letter* with the digits kept is taken as a typo; a difference
+    in separators counts only when the same digits (a birth year, a serial) follow.
+    """
+    (kx, dx), (ky, dy) = _local_key(x), _local_key(y)
+    if dx != dy or min(len(kx), len(ky)) < 5:
+        return False
+    if kx == ky:
+        return bool(dx)
+    return _dl(kx, ky) == 1
+
+
 def _email(a: Prepared, b: Prepared) -> int:
+    """Exact; the same local part at a mistyped domain (``gmial.com``); a typo in the
+    local part at the same (or a mistyped) domain; else. The same local part at another
+    provider is *else*: local parts are made of names, so two namesakes share them, and
+    the names comparison already counts that agreement (counting it twice would make
+    every namesake with a mailbox look like one person)."""
     if not a.emails or not b.emails:
         return NULL
-    best = 4
+    best = 3
     for la, da in a.emails:
         for lb, db in b.emails:
+            domains = da == db or _dl(da, db) <= 2
             if la == lb:
-                level = 0 if da == db else 1 if _dl(da, db) <= 2 else 2
-            elif _jw(la, lb) >= 0.88 and (da == db or _dl(da, db) <= 2):
-                level = 3
+                level = 0 if da == db else 1 if domains else 3
+            elif domains and _local_typo(la, lb):
+                level = 2
             else:
                 continue
             best = min(best, level)
@@ -317,7 +346,7 @@ COMPARISONS: dict[str, Comparison] = {
         ),
         Comparison(
             "email",
-            ("exact", "domain_typo", "local_part", "local_part_similar", "else"),
+            ("exact", "domain_typo", "local_typo", "else"),
             _email,
             None,
             ("email",),

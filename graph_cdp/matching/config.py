@@ -37,6 +37,11 @@ DEFAULT_BLOCKING = (
     "first_initial+last_initial+postal_prefix",
     "email_local",
     "phone_last7",
+    # A web side often says no more than a name (and a city): these find it by the
+    # name alone, forgiving a typo in either name, and a household by its surname.
+    "last_metaphone+first_initial",
+    "first_metaphone+last_initial",
+    "last_metaphone+postal_code",
 )
 
 
@@ -67,7 +72,7 @@ class MatchConfig:
     fixed_m: Mapping[str, float] = field(
         default_factory=lambda: {"first_name.else": 1e-9, "birth_date.else": 1e-9}
     )
-    day_first: bool = False  # dates typed with slashes: day first (see matching.dates)
+    day_first: bool = False  # dates typed with slashes: day first (see graph_cdp.dates)
     link_only: bool = False  # compare only records of different sources (FEBRL4)
 
 
