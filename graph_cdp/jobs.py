@@ -28,7 +28,7 @@ from graph_cdp.resolution.batch import (
     run_incremental,
 )
 from graph_cdp.resolution.rules import Rules
-from graph_cdp.resolve_units import JobUnits
+from graph_cdp.resolve_units import JobUnits, UnitHook
 from graph_cdp.store import Store
 from graph_cdp.store.shares import JOB, detached
 from graph_cdp.store.values import maybe_native
@@ -70,6 +70,7 @@ class JobRunner:
         before_resolve: SnapshotStep | None = None,
         *,
         settings: Settings,
+        unit_hook: UnitHook | None = None,
         heartbeat: timedelta = HEARTBEAT,
         stale_after: timedelta = STALE_AFTER,
     ) -> None:
@@ -78,6 +79,8 @@ class JobRunner:
         self.policy = policy
         self.rules = rules
         self.before_resolve = before_resolve  # the full job's matching step
+        # The incremental job's: each re-resolved unit is scored as a write scores it.
+        self.unit_hook = unit_hook
         self.heartbeat = heartbeat
         self.stale_after = stale_after
         self.owner = Owner.current()
@@ -152,7 +155,9 @@ class JobRunner:
     async def _stats(
         self, job_id: str, mode: str, engine: str, progress: Progress | None
     ) -> JobStats:
-        units = JobUnits(self.store, self.rules)
+        # A full job scores everything before it resolves (before_resolve); an
+        # incremental one scores the units it re-resolves, as the write path does.
+        units = JobUnits(self.store, self.rules, self.unit_hook if mode != "full" else None)
         if engine == "spark":
             # Imported here: pyspark is the optional `spark` extra.
             from graph_cdp.engines.spark_job import run_full_spark

@@ -3,7 +3,10 @@
 Before the job resolves, it builds every match record from the base partition of every
 unit, trains a model when none is stored (``(:MatchModel {id, trainedAt, json})``),
 scores all blocked pairs, and writes what differs from the stored fuzzy links, pending
-candidates and records (the same ``plan_pairs``/``diff`` the write path uses). The job
+candidates and records (the same ``plan_pairs``/``diff`` the write path uses). A graph
+with fewer than ``MIN_TRAINING_RECORDS`` records gets the round starting weights of
+``matching.defaults.default_model`` instead, stored the same way; the first job that
+finds enough records replaces them with a trained model. The job
 then resolves with the fuzzy links in place. A model is never retrained by a write:
 incremental scoring equals batch scoring because both use the stored model unchanged.
 """
@@ -27,6 +30,7 @@ from graph_cdp.fuzzy_evidence import (
 )
 from graph_cdp.graph_types import Link
 from graph_cdp.match_records import StoredRecord, build_records
+from graph_cdp.matching.defaults import default_model
 from graph_cdp.matching.matcher import Matcher
 from graph_cdp.matching.records import MatchRecord
 from graph_cdp.resolution.batch import JobStats, Snapshot, unit_labels
@@ -103,6 +107,10 @@ async def read_match_state(store: Store) -> list[list[Any]]:
         after = page["last"]
 
 
+def _is_default(matcher: Matcher) -> bool:
+    return matcher.model is not None and bool(matcher.model.training.get("default"))
+
+
 async def store_model(store: Store, matcher: Matcher, records: int) -> str:
     assert matcher.model is not None
     model_id = f"model_{uuid.uuid4().hex[:16]}"
@@ -165,17 +173,26 @@ async def match_all(
     _, records, stored = await records_and_stored(store, snapshot, rules)
     stats.records = len(records)
     current = await store.read(models.current_with_id)
-    if current is None:
-        if len(records) < MIN_TRAINING_RECORDS:
-            job.matching = {**stats.as_dict(), "skipped": "too few records to train a model"}
-            return False
-        await train(store, models, [r.record for r in records.values()])
-        stats.trained = True
+    starting = current is not None and _is_default(current[1])
+    if current is None or (starting and len(records) >= MIN_TRAINING_RECORDS):
+        if len(records) >= MIN_TRAINING_RECORDS:
+            await train(store, models, [r.record for r in records.values()])
+            stats.trained = True
+        else:
+            # Too few records to learn from: the round starting weights, stored like a
+            # trained model so that writes score with them too, until a job that finds
+            # enough records replaces them with a trained one.
+            await store_model(store, Matcher(models.config, default_model(models.config)), 0)
+            stats.extra["defaultModel"] = True
         current = await store.read(models.current_with_id)
         assert current is not None
+    elif starting:
+        stats.extra["defaultModel"] = True
     stats.model_id, matcher = current
     pairs, blocking = matcher.candidates([r.record for r in records.values()])
     stats.pairs_compared = blocking.pairs_compared
+    stats.extra["pairsByRule"] = blocking.pairs_by_rule
+    stats.extra["blocksSkipped"] = blocking.blocks_skipped
     # Settled: rejected by a reviewer, or already linked by deterministic evidence.
     settled = {ln.pair for ln in snapshot.links if ln.rejected or not ln.fuzzy}
     candidate_rows = (await store.query("all_match_candidates"))[0]["rows"]

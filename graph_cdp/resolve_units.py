@@ -101,9 +101,10 @@ async def resolve_seeds(
 class JobUnits:
     """The store as the batch job sees it (implements ``resolution.batch.JobStore``)."""
 
-    def __init__(self, store: Store, rules: Rules) -> None:
+    def __init__(self, store: Store, rules: Rules, after: UnitHook | None = None) -> None:
         self.store = store
         self.rules = rules
+        self.after = after  # matching on each re-resolved unit (incremental jobs)
 
     async def identifier_page(self, after: str, limit: int) -> list[StoredIdentifier]:
         records = await self.store.query("all_identifiers", after=after, upto=None, limit=limit)
@@ -136,7 +137,7 @@ class JobUnits:
             await refresh_statuses(tx, statuses, self.rules)
             await run(tx, "touch_job", id=job_id, now=now, progress=progress)
             return await resolve_seeds(
-                tx, keys, self.rules, now, reason="full resolution", job_id=job_id
+                tx, keys, self.rules, now, reason="full resolution", job_id=job_id, after=self.after
             )
 
         return await self.store.write(work)

@@ -67,6 +67,7 @@ class CdpService:
             self.rules,
             self.matching.job_step,
             settings=settings,
+            unit_hook=hook,
             heartbeat=timedelta(seconds=settings.job_heartbeat_seconds),
             stale_after=timedelta(seconds=settings.job_stale_after_seconds),
         )

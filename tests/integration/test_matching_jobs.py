@@ -1,0 +1,107 @@
+"""Matching in every job against the real Neo4j: the starting model of a small graph, and
+the incremental job scoring what deferred writes left unresolved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph_cdp.services import CdpService
+from graph_cdp.store import Store
+from tests.integration.helpers import customer_of, link
+from tests.integration.test_matching import KATE_STORE, KATE_WEB, STORE_KEY, TRAPS, WEB_KEY
+from tests.matching_people import population, store_event, web_event
+
+
+def _kate() -> list[dict[str, Any]]:
+    return [
+        web_event("kate-w", "kate.okafor@mailbox.io", "kate-ck", KATE_WEB),
+        store_event("kate-s", "acme:9001", "+16172539999", KATE_STORE),
+    ]
+
+
+async def _models(store: Store) -> list[dict[str, Any]]:
+    records, _, _ = await store.driver.execute_query(
+        "MATCH (m:MatchModel) RETURN m.id AS id, m.json AS json ORDER BY m.trainedAt",
+        database_=store.database,
+    )
+    return [dict(r) for r in records]
+
+
+async def test_a_small_graph_matches_with_the_starting_model(
+    service: CdpService, store: Store
+) -> None:
+    # Kate's two sides and a pair of twins: far fewer records than training needs.
+    await service.ingest_events(_kate() + TRAPS["twins"])
+    assert await customer_of(store, WEB_KEY) != await customer_of(store, STORE_KEY)
+    job = await service.run_resolution("full")
+    assert job.status == "succeeded", job.error
+    matching = job.stats["matching"]
+    assert matching["defaultModel"] is True
+    assert matching["trained"] is False
+    assert matching["fuzzyLinks"] == 1
+    assert await customer_of(store, WEB_KEY) == await customer_of(store, STORE_KEY)
+    assert (await link(store, WEB_KEY, STORE_KEY))["rule"] == "fuzzy"
+    # The twins agree on surname, birth date and address, but not on the first name.
+    assert await customer_of(store, "email:trap.a@mailbox.io") != await customer_of(
+        store, "loyalty_id:acme:7001"
+    )
+    [stored] = await _models(store)
+    assert '"default": true' in stored["json"]
+    # Writes score with the stored starting model too, and the job agrees with them.
+    await service.ingest_events(
+        [
+            web_event("ann-w", "ann.osei@mailbox.io", "ann-ck", {**KATE_WEB, "firstName": "Ann"}),
+            store_event("ann-s", "acme:9002", "+16172538899", {**KATE_STORE, "first_name": "Ann"}),
+        ]
+    )
+    assert await customer_of(store, "email:ann.osei@mailbox.io") == await customer_of(
+        store, "loyalty_id:acme:9002"
+    )
+    again = await service.run_resolution("full")
+    assert again.stats["unitsChanged"] == 0
+    assert again.stats["matching"]["linksWritten"] == 0
+    assert again.stats["matching"]["modelId"] == matching["modelId"]
+    assert (await service.check()).ok
+
+
+async def test_a_graph_grown_past_the_minimum_replaces_the_starting_model(
+    service: CdpService, store: Store
+) -> None:
+    await service.ingest_events(_kate())
+    first = await service.run_resolution("full")
+    assert first.stats["matching"]["defaultModel"] is True
+    events = population()
+    for start in range(0, len(events), 200):
+        await service.ingest_events(events[start : start + 200])
+    grown = await service.run_resolution("full")
+    assert grown.status == "succeeded", grown.error
+    assert grown.stats["matching"]["trained"] is True
+    assert "defaultModel" not in grown.stats["matching"]
+    assert grown.stats["matching"]["modelId"] != first.stats["matching"]["modelId"]
+    assert len(await _models(store)) == 2
+    assert await customer_of(store, WEB_KEY) == await customer_of(store, STORE_KEY)
+
+
+async def test_an_incremental_job_scores_what_deferred_writes_left(
+    service: CdpService, store: Store
+) -> None:
+    events = population()
+    for start in range(0, len(events), 200):
+        await service.ingest_events(events[start : start + 200])
+    trained = await service.run_resolution("full")
+    assert trained.stats["matching"]["trained"] is True
+    # A backfill that defers resolution, then the incremental job.
+    await service.ingest_events(_kate(), resolve=False)
+    job = await service.run_resolution("incremental")
+    assert job.status == "succeeded", job.error
+    assert await customer_of(store, WEB_KEY) == await customer_of(store, STORE_KEY)
+    fuzzy = await link(store, WEB_KEY, STORE_KEY)
+    assert fuzzy["rule"] == "fuzzy"
+    assert fuzzy["active"] is True
+    # The full job recomputes every score and finds what the incremental one wrote.
+    full = await service.run_resolution("full")
+    assert full.stats["unitsChanged"] == 0
+    assert full.stats["matching"]["linksWritten"] == 0
+    assert full.stats["matching"]["linksDeleted"] == 0
+    assert full.stats["matching"]["recordsWritten"] == 0
+    assert (await service.check()).ok
