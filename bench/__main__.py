@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.console import Console
 
-from bench.accuracy import bench_accuracy
+from bench.accuracy import MATCHING, bench_accuracy
 from bench.activation import activation_lines, bench_activation
 from bench.api_latency import api_latency_lines, bench_api_latency
 from bench.batch import bench_batch
@@ -23,6 +23,7 @@ from bench.febrl import bench_febrl, febrl_lines
 from bench.ingest import bench_ingest
 from bench.partial import bench_partial, partial_lines
 from graph_cdp.config import Settings
+from graph_cdp.resolution.rules import SHARED_DEVICE_RULES
 from graph_cdp.store import Store
 
 console = Console(highlight=False)
@@ -47,8 +48,23 @@ def _share(share: dict[str, int]) -> str:
     return f"{share['hit']} / {share['total']}"
 
 
+def _matching_cell(key: str) -> Any:
+    def cell(s: dict[str, Any]) -> str:
+        matching = s.get("job", {}).get("matching") or {}
+        return str(matching[key]) if key in matching else "-"
+
+    return cell
+
+
 def _accuracy_lines(r: dict[str, Any]) -> list[str]:
-    columns = {f"graph-cdp, `{name}` rule": v for name, v in r["graph_cdp"].items()}
+    columns = {
+        (
+            f"graph-cdp, `{name}` rule"
+            if name in SHARED_DEVICE_RULES
+            else f"graph-cdp, `{MATCHING}`"
+        ): v
+        for name, v in r["graph_cdp"].items()
+    }
     columns["naive components"] = r["naive_components"]
     rows: list[tuple[str, Any]] = [
         ("oracle precision", lambda s: f"{s['oracle']['precision']:.4f}"),
@@ -63,10 +79,22 @@ def _accuracy_lines(r: dict[str, Any]) -> list[str]:
         ("trap pairs merged", lambda s: str(s["trap_pairs_merged_total"])),
         ("joined only through own device: whole", lambda s: _share(s["weak_only_joined"])),
         ("two mailboxes on own device: whole", lambda s: _share(s["two_mailboxes_joined"])),
+        ("match records", _matching_cell("records")),
+        ("candidate pairs compared", _matching_cell("pairsCompared")),
+        (
+            "fuzzy links / review candidates",
+            lambda s: (
+                f"{s['job']['matching']['fuzzyLinks']} / {s['job']['matching']['candidates']}"
+                if "fuzzyLinks" in (s.get("job", {}).get("matching") or {})
+                else "-"
+            ),
+        ),
     ]
     lines = [
         f"{r['customers']} customers, {r['events']} events ({r['mode']}); "
-        f"cases: `{json.dumps(r['cases'])}`; invariants hold: {r['invariants_ok']}.",
+        f"cases: `{json.dumps(r['cases'])}`; cross-channel persons with evidence beyond "
+        f"a name and a city: {_share(r['cross_channel_evidenced'])}; "
+        f"invariants hold: {r['invariants_ok']}.",
         "",
         "| metric | " + " | ".join(columns) + " |",
         "| --- |" + " ---: |" * len(columns),
@@ -78,7 +106,17 @@ def _accuracy_lines(r: dict[str, Any]) -> list[str]:
         lines += [
             "",
             f"`{name}`: refused links by rule `{json.dumps(v['job'].get('refusedByRule'))}`; "
-            f"trap pairs merged by kind `{json.dumps(traps)}`.",
+            f"trap pairs merged by kind `{json.dumps(traps)}`; job seconds "
+            f"`{json.dumps(v['job'].get('seconds'))}`.",
+        ]
+    matching = r["graph_cdp"].get(MATCHING)
+    if matching is not None:
+        m = matching["job"].get("matching") or {}
+        lines += [
+            "",
+            f"Matching: pairs by blocking rule `{json.dumps(m.get('pairsByRule'))}`, "
+            f"blocks skipped {m.get('blocksSkipped')}; targets `{json.dumps(r['targets'])}`, "
+            f"met `{json.dumps(matching.get('targets_met'))}`.",
         ]
     lines += ["", f"Seconds: `{json.dumps({k: round(v, 1) for k, v in r['seconds'].items()})}`"]
     return lines
