@@ -62,6 +62,20 @@ class Matcher:
         missing = [c.name for c in self.comparisons if c.name not in model.comparisons]
         if missing:
             raise ConfigurationError(f"match model lacks comparisons {', '.join(missing)}")
+        # A model trained before a comparison's levels changed would weigh each level
+        # by another's m and u: refuse it, and say how to get a fitting one.
+        stale = [
+            c.name
+            for c in self.comparisons
+            if tuple(p.level for p in model.comparisons[c.name]) != c.levels
+        ]
+        if stale:
+            raise ConfigurationError(
+                f"match model has other levels for {', '.join(stale)} than this version: "
+                "delete the (:MatchModel) nodes and run a full job (or `graph-cdp match "
+                "train`) to train a model for it",
+                comparisons=stale,
+            )
         self.model = model
         self._weights = [model.level_weights(c.name) for c in self.comparisons]
 

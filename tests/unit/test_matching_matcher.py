@@ -20,6 +20,7 @@ from graph_cdp.matching import (
     default_model,
     load_match_config,
 )
+from graph_cdp.matching.model import LevelParameters
 
 FIRST = [
     "william",
@@ -307,3 +308,15 @@ def test_training_reports_the_sessions_it_ran(population: list[MatchRecord]) -> 
     assert [s["rule"] for s in model.training["sessions"]] == ["birth_date"]
     assert model.training["sessions"][0]["pairs"] > 0
     assert model.training["u_sample_pairs"] == 2000
+
+
+def test_a_model_trained_for_other_levels_is_refused() -> None:
+    model = default_model()
+    # The email levels before the local part stopped counting for namesakes.
+    model.comparisons["email"] = [
+        LevelParameters(level, 0.2, 0.2)
+        for level in ("exact", "domain_typo", "local_part", "local_part_similar", "else")
+    ]
+    with pytest.raises(ConfigurationError, match="other levels for email"):
+        Matcher(MatchConfig(), model)
+    assert Matcher(MatchConfig(), default_model()).model is not None
