@@ -7,7 +7,7 @@ from datetime import datetime
 
 import strawberry
 
-from api.context import Info
+from api.context import COUNTS, TRAITS, Info
 from api.pagination import Slice, paginate
 from api.types import (
     Count,
@@ -81,17 +81,18 @@ class Profile:
 
     @strawberry.field
     async def traits(self, info: Info) -> list[Trait]:
-        return [Trait.from_domain(t) for t in await info.context.loaders.traits.load(self.id)]
+        found = await info.context.loaders.details.load((self.id, TRAITS))
+        return [Trait.from_domain(t) for t in found.traits]
 
     @field("How many interactions of each type.")
     async def counts_by_type(self, info: Info) -> list[Count]:
-        by_type, _ = await info.context.loaders.counts.load(self.id)
-        return [Count.from_domain(c) for c in by_type]
+        found = await info.context.loaders.details.load((self.id, COUNTS))
+        return [Count.from_domain(c) for c in found.by_type]
 
     @field("How many interactions on each channel.")
     async def counts_by_channel(self, info: Info) -> list[Count]:
-        _, by_channel = await info.context.loaders.counts.load(self.id)
-        return [Count.from_domain(c) for c in by_channel]
+        found = await info.context.loaders.details.load((self.id, COUNTS))
+        return [Count.from_domain(c) for c in found.by_channel]
 
     @field("Interactions, newest first, optionally of one type or channel.")
     async def interactions(

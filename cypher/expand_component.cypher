@@ -1,6 +1,7 @@
 // One step of the locked walk over a resolution unit: ok-ok links and same-customer members.
 // Setting lockedAt takes each node's write lock, so no concurrent writer can change the unit;
-// each node is read after its lock is held.
+// each node is read after its lock is held. A customer's members are read once per customer,
+// not once per member (a step from a whole unit of k members would read k^2 rows).
 UNWIND $keys AS key
 MATCH (i:Identifier {key: key})
 CALL (i) {
@@ -8,10 +9,20 @@ CALL (i) {
   WHERE i.status = 'ok' AND n.status = 'ok'
   RETURN n
   UNION
-  MATCH (i)-[:BELONGS_TO]->(:Customer)<-[:BELONGS_TO]-(n:Identifier)
+  MATCH (i)-[:BELONGS_TO]->(n:Customer)
   RETURN n
 }
 WITH DISTINCT n
+CALL (n) {
+  WITH n
+  WHERE n:Identifier
+  RETURN n AS m
+  UNION
+  WITH n
+  MATCH (n:Customer)<-[:BELONGS_TO]-(m:Identifier)
+  RETURN m
+}
+WITH DISTINCT m AS n
 WHERE NOT n.key IN $seen
 SET n.lockedAt = $now
 WITH n

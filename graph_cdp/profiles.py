@@ -28,6 +28,15 @@ TRAIT_SOURCES_PER_PROFILE = 500
 
 
 @dataclass(frozen=True)
+class ProfileDetails:
+    """What a profile's interactions say: its traits, and its counts by type and channel."""
+
+    traits: list[TraitValue]
+    by_type: list[Count]
+    by_channel: list[Count]
+
+
+@dataclass(frozen=True)
 class InteractionRequest:
     """One page of one customer's interactions (hashable: a data loader's key)."""
 
@@ -107,30 +116,25 @@ class ProfileReader:
 
     async def traits(self, ids: Sequence[str]) -> list[list[TraitValue]]:
         """Per trait, the most recent non-empty value, with its source and time."""
-        rows = await self.store.query(
-            "profile_traits", ids=list(ids), perProfile=TRAIT_SOURCES_PER_PROFILE
-        )
-        by_id: dict[str, list[TraitValue]] = {}
-        for row in rows:
-            chosen: dict[str, TraitValue] = {}
-            for e in row["interactions"]:  # newest first
-                for name, value in json.loads(e["traits"]).items():
-                    if name in chosen or value in (None, "", [], {}):
-                        continue
-                    chosen[name] = TraitValue(name, value, e["source"], native(e["at"]), e["id"])
-            by_id[row["id"]] = sorted(chosen.values(), key=lambda t: t.name)
-        return [by_id.get(i, []) for i in ids]
+        return [d.traits for d in await self.details(ids, traits=True, counts=False)]
 
     async def counts(self, ids: Sequence[str]) -> list[tuple[list[Count], list[Count]]]:
-        rows = {r["id"]: r for r in await self.store.query("profile_counts", ids=list(ids))}
+        return [(d.by_type, d.by_channel) for d in await self.details(ids, traits=False)]
 
-        def counted(values: list[str]) -> list[Count]:
-            return [Count(k, n) for k, n in sorted(Counter(values).items())]
-
-        return [
-            (counted(rows[i]["types"]), counted(rows[i]["channels"])) if i in rows else ([], [])
-            for i in ids
-        ]
+    async def details(
+        self, ids: Sequence[str], *, traits: bool = True, counts: bool = True
+    ) -> list[ProfileDetails]:
+        """Traits and counts (either may be left out: empty) of each profile, in one query."""
+        rows = await self.store.query(
+            "profile_details",
+            ids=list(ids),
+            traits=traits,
+            counts=counts,
+            perProfile=TRAIT_SOURCES_PER_PROFILE,
+        )
+        found = {row["id"]: row for row in rows}
+        empty = ProfileDetails([], [], [])
+        return [_details(found[i]) if i in found else empty for i in ids]
 
     async def interactions(
         self,
@@ -166,6 +170,26 @@ class ProfileReader:
         rows = await self.store.query("profile_interaction_pages", requests=params)
         found = {int(r["index"]): r for r in rows}
         return [_interaction_page(found.get(i), r.first) for i, r in enumerate(requests)]
+
+
+def _counted(values: list[str]) -> list[Count]:
+    return [Count(k, n) for k, n in sorted(Counter(values).items())]
+
+
+def _details(row: dict[str, Any]) -> ProfileDetails:
+    chosen: dict[str, TraitValue] = {}
+    parsed: set[str] = set()
+    for e in row["interactions"]:  # newest first
+        text = e["traits"]
+        if text in parsed:  # an older copy of the same traits: its values are all chosen
+            continue
+        parsed.add(text)
+        for name, value in json.loads(text).items():
+            if name in chosen or value in (None, "", [], {}):
+                continue
+            chosen[name] = TraitValue(name, value, e["source"], native(e["at"]), e["id"])
+    traits = sorted(chosen.values(), key=lambda t: t.name)
+    return ProfileDetails(traits, _counted(row["types"]), _counted(row["channels"]))
 
 
 def _interaction_cursor(after: str | None) -> tuple[datetime | None, str | None]:

@@ -34,7 +34,7 @@ from graph_cdp.ingestion import Ingestor
 from graph_cdp.insight import Insight
 from graph_cdp.jobs import JobRunner
 from graph_cdp.matching_setup import Matching
-from graph_cdp.profiles import InteractionRequest, ProfileReader
+from graph_cdp.profiles import InteractionRequest, ProfileDetails, ProfileReader
 from graph_cdp.resolution.batch import Progress
 from graph_cdp.resolution.rules import Rules, load_rules
 from graph_cdp.store import Store
@@ -145,6 +145,12 @@ class CdpService:
     async def counts_for(self, profile_ids: Sequence[str]) -> list[tuple[list[Count], list[Count]]]:
         """Interaction counts (by type, by channel) per profile."""
         return await self.reader.counts(profile_ids)
+
+    async def profile_details(
+        self, profile_ids: Sequence[str], *, traits: bool = True, counts: bool = True
+    ) -> list[ProfileDetails]:
+        """Traits and counts per profile in one query (for data loaders)."""
+        return await self.reader.details(profile_ids, traits=traits, counts=counts)
 
     async def interactions(
         self,

@@ -14,7 +14,15 @@ from tests.api.helpers import INGEST, event
 
 pytestmark = pytest.mark.api
 
-BATCHED = ("traits_for", "counts_for", "weak_points_for", "weak_points", "profiles", "profile")
+BATCHED = (
+    "profile_details",
+    "traits_for",
+    "counts_for",
+    "weak_points_for",
+    "weak_points",
+    "profiles",
+    "profile",
+)
 
 
 @pytest.fixture
@@ -53,7 +61,8 @@ async def test_a_page_of_profiles_loads_traits_and_counts_once(
     assert len(edges) == 8
     assert all(e["node"]["traits"][0]["name"] == "n" for e in edges)
     assert all(e["node"]["countsByType"] == [{"key": "login", "count": 1}] for e in edges)
-    assert calls == Counter({"profiles": 1, "traits_for": 1, "counts_for": 1})
+    # Traits and counts come from one pass over the interactions: one query for the page.
+    assert calls == Counter({"profiles": 1, "profile_details": 1})
 
 
 async def test_aliased_profiles_share_one_trait_load(api: Api, calls: Counter[str]) -> None:
@@ -64,7 +73,7 @@ async def test_aliased_profiles_share_one_trait_load(api: Api, calls: Counter[st
         a: profile(id: $id) { traits { name } } b: profile(id: $id) { traits { name } } }"""
     data = await api.data(doc, {"id": profile_id})
     assert data["a"] == data["b"] == {"traits": [{"name": "x"}]}
-    assert calls["traits_for"] == 1
+    assert calls["profile_details"] == 1
     assert calls["profile"] == 2
 
 
