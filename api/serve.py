@@ -32,6 +32,7 @@ def serve(settings: Settings) -> None:
         target,
         factory=settings.workers > 1,
         workers=settings.workers if settings.workers > 1 else None,
+        timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
         host=settings.host,
         port=settings.port,
         log_config=None,

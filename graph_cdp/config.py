@@ -152,6 +152,11 @@ class Settings(BaseSettings):
     write_connections: int = Field(20, validation_alias=_env("GRAPH_CDP_WRITE_CONNECTIONS"))
     connections_per_key: int = Field(20, validation_alias=_env("GRAPH_CDP_CONNECTIONS_PER_KEY"))
     workers: int = Field(1, validation_alias=_env("GRAPH_CDP_WORKERS"))
+    # uvicorn's supervisor kills a worker that does not answer its ping within this
+    # many seconds; its default (5) kills workers still importing on a busy machine.
+    worker_healthcheck_seconds: int = Field(
+        60, validation_alias=_env("GRAPH_CDP_WORKER_HEALTHCHECK_SECONDS")
+    )
     introspection: bool = Field(True, validation_alias=_env("GRAPH_CDP_INTROSPECTION"))
     ready_timeout: float = Field(0.5, validation_alias=_env("GRAPH_CDP_READY_TIMEOUT"))
     ready_cache_seconds: float = Field(1.0, validation_alias=_env("GRAPH_CDP_READY_CACHE_SECONDS"))

@@ -69,6 +69,52 @@ def test_serve_runs_uvicorn_with_json_logs(settings: Settings, tmp_path: Path) -
     assert any(e["logger"].startswith("uvicorn") for e in lines)  # uvicorn logs JSON too
 
 
+def test_serve_runs_the_configured_number_of_worker_processes(
+    settings: Settings, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "NEO4J_URI": settings.neo4j_uri,
+        "GRAPH_CDP_HOST": "127.0.0.1",
+        "GRAPH_CDP_PORT": str(port),
+        "GRAPH_CDP_API_KEYS": "",
+        "GRAPH_CDP_WORKERS": "2",
+    }
+    log = tmp_path / "stderr.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(SERVE, cwd=ROOT, env=env, stderr=stderr)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                started = [
+                    e
+                    for e in json_lines(log.read_text())
+                    if e["message"].startswith("Application startup complete")
+                ]
+                if len(started) == 2:
+                    break
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+            answers = [
+                httpx.post(
+                    f"http://127.0.0.1:{port}/graphql",
+                    json={"query": "{ profiles(first: 1) { totalCount } }"},
+                    timeout=30,
+                )
+                for _ in range(4)
+            ]
+            assert all(a.status_code == 200 and "errors" not in a.json() for a in answers)
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+    lines = json_lines(log.read_text())
+    workers = {e["message"] for e in lines if e["message"].startswith("Started server process")}
+    assert len(workers) == 2  # two distinct worker pids
+    assert not [e for e in lines if e["message"].endswith("died")], log.read_text()
+
+
 def test_serve_refuses_an_open_server_off_loopback(settings: Settings) -> None:
     env = {
         **os.environ,
