@@ -125,7 +125,9 @@ async def main(args: argparse.Namespace) -> None:
             )
             console.print(write_report("accuracy", r, _accuracy_lines(r)).read_text())
         if "batch" in args.only:
-            r = await bench_batch(store, settings, args.batch_identifiers, args.seed)
+            r = await bench_batch(
+                store, settings, args.batch_identifiers, args.seed, reuse=args.batch_reuse
+            )
             console.print(write_report("batch", r, _batch_lines(r)).read_text())
         if "partial" in args.only:
             r = await bench_partial(store, settings, args.partial_customers, args.seed)
@@ -158,6 +160,11 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--incremental", action="store_true", help="resolve on every write")
     parser.add_argument("--partial-customers", type=int, default=1000)
     parser.add_argument("--batch-identifiers", type=int, default=1_000_000)
+    parser.add_argument(
+        "--batch-reuse",
+        action="store_true",
+        help="batch: reset a raw graph of the same size left by an earlier run, not rewrite it",
+    )
     parser.add_argument("--api-profiles", type=int, default=200)
     parser.add_argument("--api-requests", type=int, default=400)
     parser.add_argument("--api-concurrency", type=int, default=16)
