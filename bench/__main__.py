@@ -102,6 +102,19 @@ def _batch_lines(r: dict[str, Any]) -> list[str]:
         f"second: `{json.dumps(second['seconds'])}`.",
         f"Customers after: {first['customersAfter']}; refused by rule: "
         f"`{json.dumps(first['refusedByRule'])}`.",
+        *_spark_lines(r),
+    ]
+
+
+def _spark_lines(r: dict[str, Any]) -> list[str]:
+    spark = r.get("spark_job")
+    if not spark:
+        return []
+    return [
+        "",
+        f"Spark engine on the resolved graph: {r['seconds']['spark_full_job']:.1f} s, "
+        f"units changed {spark['unitsChanged']} of {spark['units']} (0: it agrees with the "
+        f"local job on every unit); stages `{json.dumps(spark['seconds'])}`.",
     ]
 
 
@@ -126,7 +139,12 @@ async def main(args: argparse.Namespace) -> None:
             console.print(write_report("accuracy", r, _accuracy_lines(r)).read_text())
         if "batch" in args.only:
             r = await bench_batch(
-                store, settings, args.batch_identifiers, args.seed, reuse=args.batch_reuse
+                store,
+                settings,
+                args.batch_identifiers,
+                args.seed,
+                reuse=args.batch_reuse,
+                spark=args.batch_spark,
             )
             console.print(write_report("batch", r, _batch_lines(r)).read_text())
         if "partial" in args.only:
@@ -164,6 +182,11 @@ def parse() -> argparse.Namespace:
         "--batch-reuse",
         action="store_true",
         help="batch: reset a raw graph of the same size left by an earlier run, not rewrite it",
+    )
+    parser.add_argument(
+        "--batch-spark",
+        action="store_true",
+        help="batch: also run the Spark engine's job on the resolved graph",
     )
     parser.add_argument("--api-profiles", type=int, default=200)
     parser.add_argument("--api-requests", type=int, default=400)

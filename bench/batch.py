@@ -108,9 +108,17 @@ async def _reuse(store: Store, nodes: list[dict[str, Any]], links: list[dict[str
 
 
 async def bench_batch(
-    store: Store, settings: Settings, identifiers: int, seed: int, *, reuse: bool = False
+    store: Store,
+    settings: Settings,
+    identifiers: int,
+    seed: int,
+    *,
+    reuse: bool = False,
+    spark: bool = False,
 ) -> dict[str, Any]:
-    """``reuse``: keep a raw graph of the same size from an earlier run (reset, not rewritten)."""
+    """``reuse``: keep a raw graph of the same size from an earlier run (reset, not
+    rewritten). ``spark``: then run the Spark engine's job on the graph the local job
+    resolved: it must find nothing to change (the two engines agree on every unit)."""
     nodes, links = synthesize(identifiers, seed)
     seconds: dict[str, float] = {}
     with timer(seconds, "write_graph"):
@@ -124,6 +132,10 @@ async def bench_batch(
         first = await service.run_resolution("full")
     with timer(seconds, "second_full_job"):
         second = await service.run_resolution("full")
+    spark_job: dict[str, Any] | None = None
+    if spark:
+        with timer(seconds, "spark_full_job"):
+            spark_job = (await service.run_resolution("full", engine="spark")).stats
     seconds["scipy_components_alone"] = min(scipy_baseline(nodes, links) for _ in range(3))
     job_components = min(
         first.stats["seconds"]["components"], second.stats["seconds"]["components"]
@@ -133,6 +145,7 @@ async def bench_batch(
         "links": len(links),
         "first_job": first.stats,
         "second_job": second.stats,
+        "spark_job": spark_job,
         "seconds": seconds,
         "components_step_vs_scipy": job_components / seconds["scipy_components_alone"],
     }

@@ -29,7 +29,7 @@ from graph_cdp.resolution.change_log import cause_of, plan_records
 from graph_cdp.resolution.clustering import Resolution
 from graph_cdp.resolution.incremental import Outcome, new_customer_id, plan_unit
 from graph_cdp.resolution.rules import REFUSAL_PRECEDENCE, Rules
-from graph_cdp.store import Store, run
+from graph_cdp.store import Store
 from graph_cdp.store.changes import append_changes, change_log_on
 from graph_cdp.store.cypher import load
 from graph_cdp.store.records import identifier_columns, identifier_ref, link_columns
@@ -145,9 +145,12 @@ class JobUnits:
         async def work(tx: AsyncManagedTransaction) -> Outcome:
             now = datetime.now(UTC)
             await refresh_statuses(tx, statuses, self.rules)
-            await run(tx, "touch_job", id=job_id, now=now, progress=progress)
             return await resolve_seeds(
                 tx, keys, self.rules, now, reason="full resolution", job_id=job_id
             )
 
-        return await self.store.write(work)
+        outcome = await self.store.write(work)
+        # Apart from the units' transaction: the job node's lock, held to its commit,
+        # would serialise the job's concurrent transactions (and its heartbeat).
+        await self.store.execute("touch_job", id=job_id, now=datetime.now(UTC), progress=progress)
+        return outcome

@@ -14,10 +14,11 @@ under locks out. It knows no Cypher.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -36,6 +37,7 @@ __all__ = ["JobStats", "JobStore", "Snapshot", "run_full", "run_incremental", "u
 Progress = Callable[[str, int, int], None]
 UNITS_PER_TX_IDENTIFIERS = 2000
 READ_PAGE = 50_000
+APPLY_CONCURRENCY = 3
 
 
 class JobStore(Protocol):
@@ -157,6 +159,27 @@ def status_inputs(snapshot: Snapshot, units: list[list[str]]) -> dict[str, Statu
     }
 
 
+async def _bounded(jobs: Iterable[Callable[[], Awaitable[None]]], limit: int) -> None:
+    """Run ``jobs`` with at most ``limit`` at a time; the first failure cancels the rest
+    (their transactions roll back) and is raised."""
+    running: set[asyncio.Task[None]] = set()
+    try:
+        for job in jobs:
+            if len(running) >= limit:
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()
+            running.add(asyncio.ensure_future(job()))
+        while running:
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+
 async def apply_units(
     store: JobStore,
     inputs: Mapping[str, StatusInput],
@@ -165,15 +188,27 @@ async def apply_units(
     stats: JobStats,
     progress: Progress | None,
 ) -> None:
-    """Re-resolve the changed units under locks, whole units per transaction."""
+    """Re-resolve the changed units under locks, whole units per transaction.
+
+    ``APPLY_CONCURRENCY`` transactions at a time: their units are disjoint, so they
+    take disjoint locks (a unit that a concurrent writer joined to another since the
+    read makes two of them meet: Neo4j detects the deadlock and the driver retries),
+    and while one transaction plans in Python another one works in the database."""
     done = 0
-    for batch in tx_batches(units):
-        keys = [k for unit in batch for k in unit]
-        statuses = [inputs[k] for k in keys]
-        stats.outcome.add(await store.resolve(keys, statuses, job_id, f"{done}/{len(units)}"))
-        done += len(batch)
-        if progress is not None:
-            progress("apply", done, len(units))
+
+    def job(batch: list[list[str]]) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            nonlocal done
+            keys = [k for unit in batch for k in unit]
+            statuses = [inputs[k] for k in keys]
+            stats.outcome.add(await store.resolve(keys, statuses, job_id, f"{done}/{len(units)}"))
+            done += len(batch)
+            if progress is not None:
+                progress("apply", done, len(units))
+
+        return run
+
+    await _bounded((job(batch) for batch in tx_batches(units)), APPLY_CONCURRENCY)
 
 
 # A step that may rewrite evidence before the job resolves (probabilistic matching); it
