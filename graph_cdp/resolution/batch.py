@@ -8,8 +8,8 @@ holds whole units, so a job killed half-way leaves every unit consistent, and ru
 it again finishes the rest.
 
 The job reaches the graph only through ``JobStore`` (implemented by
-``graph_cdp.resolve_units.JobUnits``): pages of typed rows in, whole units re-resolved
-under locks out. It knows no Cypher.
+``graph_cdp.resolve_units.JobUnits``): pages of columns in (``snapshot``), whole units
+re-resolved under locks out. It knows no Cypher.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from graph_cdp.graph_types import Decision, IdentifierColumns, Link, LinkColumns, Node
+from graph_cdp.graph_types import OK, Decision, IdentifierColumns, Link, LinkColumns, Node
 from graph_cdp.resolution.rules import Rules, identifier_status
 
 BlockReason = Callable[[str, str], "str | None"]
@@ -88,6 +88,14 @@ class Snapshot:
         self.status: list[str] = [
             identifier_status(blocked[i], degrees[i], thresholds[ids.kinds[i]]) for i in range(n)
         ]
+        # As arrays too, built with the read: the components step is then numpy alone.
+        self.ok_now = np.fromiter((st == OK for st in self.status), np.bool_, n)
+        self.ok_stored = np.fromiter((st == OK for st in ids.stored), np.bool_, n)
+        codes: dict[str, int] = {}
+        get = codes.setdefault
+        self.customer_code: Ints = np.fromiter(
+            (-1 if c is None else get(c, len(codes)) for c in ids.customer), np.int64, n
+        )
 
     @property
     def keys(self) -> list[str]:

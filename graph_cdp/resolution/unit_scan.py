@@ -24,7 +24,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from graph_cdp.graph_types import FUZZY, OK
+from graph_cdp.graph_types import FUZZY
 from graph_cdp.resolution.rules import Rules, limit_bucket
 from graph_cdp.resolution.snapshot import Snapshot
 from graph_cdp.resolution.unit_diff import cross_unit_refusal, unit_differs
@@ -53,10 +53,6 @@ def _components(n: int, rows: Ints, cols: Ints) -> Ints:
     return np.asarray(labels, np.int64)
 
 
-def customer_codes(snapshot: Snapshot) -> Ints:
-    return _codes(snapshot.ids.customer)[0]
-
-
 def unit_labels(snapshot: Snapshot) -> Ints:
     """Connected components over candidate links and shared customers (scipy).
 
@@ -66,14 +62,20 @@ def unit_labels(snapshot: Snapshot) -> Ints:
     overlapping parts with different views of a hub.
     """
     n = len(snapshot.keys)
-    reach = _flags(s == OK for s in snapshot.status) | _flags(s == OK for s in snapshot.ids.stored)
+    reach = snapshot.ok_now | snapshot.ok_stored
     a, b = snapshot.cols.a, snapshot.cols.b
     keep = reach[a] & reach[b]
-    cust = customer_codes(snapshot)
+    cust = snapshot.customer_code
+    # Each customer as one more node that its members link to: no sort to find a
+    # first member, and the same components over the identifiers.
     owned = np.flatnonzero(cust >= 0)
-    _, first, inverse = np.unique(cust[owned], return_index=True, return_inverse=True)
-    first_member = owned[first][inverse]
-    return _components(n, np.concatenate([a[keep], first_member]), np.concatenate([b[keep], owned]))
+    n_customers = int(cust.max(initial=-1)) + 1
+    labels = _components(
+        n + n_customers,
+        np.concatenate([a[keep], owned]),
+        np.concatenate([b[keep], n + cust[owned]]),
+    )
+    return labels[:n]
 
 
 def _more_than(labels: Ints, codes: Ints, limit: Ints) -> Ints:
@@ -89,7 +91,7 @@ def plain_units(snapshot: Snapshot, labels: Ints, n_units: int, rules: Rules) ->
     """Which units ``resolve()`` makes one cluster without refusing anything."""
     ids, cols = snapshot.ids, snapshot.cols
     plain = np.ones(n_units, np.bool_)
-    plain[labels[~_flags(s == OK for s in snapshot.status)]] = False
+    plain[labels[~snapshot.ok_now]] = False
     plain[labels[_flags(len(n) > 0 for n in ids.names)]] = False
     la = labels[cols.a]
     odd = (
@@ -129,7 +131,7 @@ def _plain_dirty(snapshot: Snapshot, labels: Ints, n_units: int, inside: Flags) 
     ids, cols = snapshot.ids, snapshot.cols
     dirty = np.zeros(n_units, np.bool_)
     stale = _flags(s != t for s, t in zip(snapshot.status, ids.stored, strict=True))
-    cust = customer_codes(snapshot)
+    cust = snapshot.customer_code
     dirty[labels[stale | (cust < 0)]] = True
     accepted = _flags(cols.active) & _flags(r is None for r in cols.refused_by)
     dirty[labels[cols.a][inside & ~accepted]] = True

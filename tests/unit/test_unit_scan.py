@@ -141,3 +141,36 @@ def test_a_plain_unit_resolves_to_one_cluster_refusing_nothing(
         resolution = resolve({k: snapshot.nodes[k] for k in keys}, inside, rules)
         assert resolution.clusters == [keys]
         assert resolution.refused == {}
+
+
+@settings(max_examples=300, deadline=None)
+@given(graphs())
+def test_units_are_the_components_of_candidate_links_and_shared_customers(
+    graph: tuple[Snapshot, Rules],
+) -> None:
+    snapshot, _ = graph
+    parent = {k: k for k in snapshot.keys}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    def reach(key: str) -> bool:
+        return snapshot.nodes[key].status == "ok" or snapshot.stored_status[key] == "ok"
+
+    for link in snapshot.links:
+        if reach(link.a) and reach(link.b):
+            parent[find(link.a)] = find(link.b)
+    owners: dict[str, str] = {}
+    for key in snapshot.keys:
+        customer = snapshot.customer[key]
+        if customer is not None:
+            parent[find(key)] = find(owners.setdefault(customer, key))
+    labels = unit_labels(snapshot).tolist()
+    expected = {frozenset(k for k in snapshot.keys if find(k) == find(r)) for r in snapshot.keys}
+    found = {
+        frozenset(k for k, lab in zip(snapshot.keys, labels, strict=True) if lab == label)
+        for label in labels
+    }
+    assert found == expected
