@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -107,7 +108,11 @@ def _resolve(args: argparse.Namespace, settings: Settings) -> int:
     from graph_cdp.commands import print_totals, resolve
 
     stats = resolve(settings, "full" if args.full else "incremental", args.engine)
-    print_totals("resolution job", stats)
+    if args.json:
+        # One JSON object on the last line, for scripts (bench/febrl reads it).
+        print(json.dumps(stats, sort_keys=True, default=str))
+    else:
+        print_totals("resolution job", stats)
     return 0 if stats["status"] == "succeeded" else 1
 
 
@@ -237,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="where a full job runs (default: GRAPH_CDP_ENGINE, else local)",
     )
+    resolve.add_argument("--json", action="store_true", help="print the job's stats as JSON")
 
     check = sub.add_parser("check", help="verify the invariants; non-zero exit when one breaks")
     check.add_argument(
