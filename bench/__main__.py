@@ -140,6 +140,19 @@ def _batch_lines(r: dict[str, Any]) -> list[str]:
         f"second: `{json.dumps(second['seconds'])}`.",
         f"Customers after: {first['customersAfter']}; refused by rule: "
         f"`{json.dumps(first['refusedByRule'])}`.",
+        *_spark_lines(r),
+    ]
+
+
+def _spark_lines(r: dict[str, Any]) -> list[str]:
+    spark = r.get("spark_job")
+    if not spark:
+        return []
+    return [
+        "",
+        f"Spark engine on the resolved graph: {r['seconds']['spark_full_job']:.1f} s, "
+        f"units changed {spark['unitsChanged']} of {spark['units']} (0: it agrees with the "
+        f"local job on every unit); stages `{json.dumps(spark['seconds'])}`.",
     ]
 
 
@@ -157,7 +170,14 @@ async def main(args: argparse.Namespace) -> None:
             )
             console.print(write_report("accuracy", r, _accuracy_lines(r)).read_text())
         if "batch" in args.only:
-            r = await bench_batch(store, settings, args.batch_identifiers, args.seed)
+            r = await bench_batch(
+                store,
+                settings,
+                args.batch_identifiers,
+                args.seed,
+                reuse=args.batch_reuse,
+                spark=args.batch_spark,
+            )
             console.print(write_report("batch", r, _batch_lines(r)).read_text())
         if "febrl" in args.only:
             r = await bench_febrl(store)
@@ -193,6 +213,16 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--incremental", action="store_true", help="resolve on every write")
     parser.add_argument("--partial-customers", type=int, default=1000)
     parser.add_argument("--batch-identifiers", type=int, default=1_000_000)
+    parser.add_argument(
+        "--batch-reuse",
+        action="store_true",
+        help="batch: reset a raw graph of the same size left by an earlier run, not rewrite it",
+    )
+    parser.add_argument(
+        "--batch-spark",
+        action="store_true",
+        help="batch: also run the Spark engine's job on the resolved graph",
+    )
     parser.add_argument("--api-profiles", type=int, default=200)
     parser.add_argument("--api-requests", type=int, default=400)
     parser.add_argument("--api-concurrency", type=int, default=16)

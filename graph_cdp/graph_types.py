@@ -127,3 +127,32 @@ class UnitChanges:
     assign: dict[str, str]  # identifier key -> customer id (changes only)
     merges: list[tuple[str, str]]  # (merged id, survivor id)
     decisions: list[tuple[str, str, bool, str | None]]  # (a, b, active, refusedBy), changes only
+
+
+@dataclass
+class IdentifierColumns:
+    """Identifiers as the full job reads them, one list per field (in key order)."""
+
+    keys: list[str]
+    kinds: list[str]
+    values: list[str]
+    first_seen: list[int]  # epoch milliseconds
+    stored: list[str]  # the stored status
+    customer: list[str | None]
+    names: list[tuple[str, ...]]
+
+
+@dataclass
+class LinkColumns:
+    """Links as the full job reads them, one list per field."""
+
+    a: list[str]
+    b: list[str]
+    count: list[int]
+    first_seen: list[int]
+    active: list[bool]
+    refused_by: list[str | None]
+    revoked: list[bool]
+    rule: list[str]
+    weight: list[float]
+    rejected: list[bool]

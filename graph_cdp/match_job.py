@@ -137,6 +137,8 @@ async def records_and_stored(
     store: Store, snapshot: Snapshot, rules: Rules
 ) -> tuple[dict[str, list[str]], dict[str, StoredRecord], dict[str, tuple[str, list[str]]]]:
     traits, stored = split_stored(await read_match_state(store))
+    if not traits:  # no record without traits: skip resolving every unit for nothing
+        return traits, {}, stored
     records = build_records(base_clusters(snapshot, rules), snapshot.nodes, traits, rules)
     return traits, records, stored
 

@@ -8,53 +8,48 @@ holds whole units, so a job killed half-way leaves every unit consistent, and ru
 it again finishes the rest.
 
 The job reaches the graph only through ``JobStore`` (implemented by
-``graph_cdp.resolve_units.JobUnits``): pages of typed rows in, whole units re-resolved
-under locks out. It knows no Cypher.
+``graph_cdp.resolve_units.JobUnits``): pages of columns in (``snapshot``), whole units
+re-resolved under locks out. It knows no Cypher.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
-from graph_cdp.graph_types import (
-    OK,
-    Decision,
-    IdentifierRef,
-    Link,
-    Node,
-    StatusInput,
-    StoredIdentifier,
-    StoredLink,
-)
+from graph_cdp.graph_types import IdentifierColumns, IdentifierRef, LinkColumns, StatusInput
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.resolution.incremental import Outcome
-from graph_cdp.resolution.rules import Rules, identifier_status
-from graph_cdp.resolution.unit_diff import cross_unit_refusal, unit_differs
+from graph_cdp.resolution.rules import Rules
+from graph_cdp.resolution.snapshot import Snapshot, build_snapshot, identifier_index
+from graph_cdp.resolution.unit_scan import changed_units as scan_changed
+from graph_cdp.resolution.unit_scan import unit_labels
+
+__all__ = ["JobStats", "JobStore", "Snapshot", "run_full", "run_incremental", "unit_labels"]
 
 Progress = Callable[[str, int, int], None]
 UNITS_PER_TX_IDENTIFIERS = 2000
 READ_PAGE = 50_000
+APPLY_CONCURRENCY = 3
 
 
 class JobStore(Protocol):
     """What the job needs of the graph."""
 
-    async def identifier_page(self, after: str, limit: int) -> list[StoredIdentifier]:
-        """Identifiers in key order after ``after``; empty at the end."""
+    async def identifier_columns(self, after: str, limit: int) -> IdentifierColumns:
+        """Identifiers in key order after ``after``, as columns; empty at the end."""
         ...
 
-    async def link_page(self, after: str, limit: int) -> tuple[list[StoredLink], str | None]:
-        """The links leaving a page of identifiers after ``after``, and the page's last key
-        (None at the end)."""
+    async def link_columns(self, after: str, limit: int) -> tuple[LinkColumns, str | None]:
+        """The links leaving a page of identifiers after ``after``, as columns, and the
+        page's last key (None at the end)."""
         ...
 
     async def touched_since_last_job(self) -> list[IdentifierRef]:
@@ -68,18 +63,6 @@ class JobStore(Protocol):
     ) -> Outcome:
         """In one transaction: refresh ``statuses``, re-resolve the units of ``keys``."""
         ...
-
-
-@dataclass
-class Snapshot:
-    keys: list[str]
-    index: dict[str, int]
-    nodes: dict[str, Node]
-    stored_status: dict[str, str]
-    blocked: dict[str, str | None]
-    customer: dict[str, str | None]
-    links: list[Link]
-    decisions: dict[tuple[str, str], Decision]
 
 
 @dataclass
@@ -115,118 +98,41 @@ class JobStats:
         }
 
 
+def _extend(into: Any, page: Any) -> None:
+    for name, column in vars(page).items():
+        getattr(into, name).extend(column)
+
+
 async def read_snapshot(store: JobStore, policy: IdentifierPolicy, rules: Rules) -> Snapshot:
-    """Everything the job needs, statuses recomputed under the current rules."""
-    nodes: dict[str, Node] = {}
-    stored: dict[str, str] = {}
-    blocked: dict[str, str | None] = {}
-    customer: dict[str, str | None] = {}
-    degree: Counter[str] = Counter()
-    links: list[Link] = []
-    decisions: dict[tuple[str, str], Decision] = {}
-    # Paged by key, one record of compact rows per page: decoding a million records
-    # one by one costs several times more than a few large lists.
+    """Everything the job needs, statuses recomputed under the current rules.
+
+    Paged by key, one record of compact rows per page, kept as columns: decoding a
+    million records one by one, or building an object per row, costs several times
+    more than a few large lists."""
+    ids = IdentifierColumns([], [], [], [], [], [], [])
     after = ""
-    while page := await store.identifier_page(after, READ_PAGE):
-        for ident in page:
-            node = ident.node  # carries the stored status; the snapshot's starts at ok
-            if node.status != OK:
-                node = Node(node.key, node.kind, node.value, node.first_seen, OK, node.names)
-            nodes[node.key] = node
-            stored[node.key] = ident.node.status
-            blocked[node.key] = policy.blocklist.reason(node.kind, node.value)
-            customer[node.key] = ident.customer
-        after = page[-1].node.key
+    while (page := await store.identifier_columns(after, READ_PAGE)).keys:
+        _extend(ids, page)
+        after = page.keys[-1]
+    links = LinkColumns([], [], [], [], [], [], [], [], [], [])
     after = ""
     while True:
-        page_links, last = await store.link_page(after, READ_PAGE)
+        page_links, last = await store.link_columns(after, READ_PAGE)
         if last is None:
             break
-        for row in page_links:
-            link = row.link
-            if link.a not in nodes or link.b not in nodes:
-                continue  # written after the identifiers were read: the next job sees it
-            links.append(link)
-            degree[link.a] += 1
-            degree[link.b] += 1
-            decisions[(link.a, link.b)] = row.decision
+        _extend(links, page_links)
         after = last
-    for key, node in nodes.items():
-        status = identifier_status(
-            blocked[key] or None, degree[key], rules.hub_threshold(node.kind)
-        )
-        if status != OK:
-            nodes[key] = Node(key, node.kind, node.value, node.first_seen, status, node.names)
-    keys = sorted(nodes)
-    return Snapshot(
-        keys, {k: i for i, k in enumerate(keys)}, nodes, stored, blocked, customer, links, decisions
-    )
-
-
-def unit_labels(snapshot: Snapshot) -> Any:
-    """Connected components over candidate links and shared customers (scipy).
-
-    A link counts when each end is ``ok`` under the stored status or the new one: the
-    locked walk in the database follows stored statuses until the job updates them, so
-    a unit must hold everything that walk can reach, or two transactions could resolve
-    overlapping parts with different views of a hub.
-    """
-    index, nodes, stored = snapshot.index, snapshot.nodes, snapshot.stored_status
-    rows: list[int] = []
-    cols: list[int] = []
-    for link in snapshot.links:
-        if (nodes[link.a].status == OK or stored[link.a] == OK) and (
-            nodes[link.b].status == OK or stored[link.b] == OK
-        ):
-            rows.append(index[link.a])
-            cols.append(index[link.b])
-    first_member: dict[str, int] = {}
-    for key, cust in snapshot.customer.items():
-        if cust is not None:
-            rows.append(first_member.setdefault(cust, index[key]))
-            cols.append(index[key])
-    n = len(snapshot.keys)
-    data = np.ones(len(rows), dtype=np.int8)
-    matrix = coo_matrix((data, (np.array(rows, np.int64), np.array(cols, np.int64))), (n, n))
-    _, labels = connected_components(matrix, directed=False)
-    return labels
+    ids, index = identifier_index(ids)
+    return build_snapshot(ids, index, links, policy.blocklist.reason, rules)
 
 
 def changed_units(
     snapshot: Snapshot, labels: Any, rules: Rules, stats: JobStats
 ) -> list[list[str]]:
-    """Resolve every unit in memory; return those whose stored state differs."""
-    members: dict[int, list[str]] = {}
-    for key, label in zip(snapshot.keys, labels.tolist(), strict=True):
-        members.setdefault(label, []).append(key)
-    unit_links: dict[int, list[Link]] = {}
-    dirty: set[int] = set()
-    for link in snapshot.links:
-        la, lb = labels[snapshot.index[link.a]], labels[snapshot.index[link.b]]
-        if la == lb:
-            unit_links.setdefault(int(la), []).append(link)
-        else:
-            rule = cross_unit_refusal(
-                link, snapshot.nodes[link.a].status, snapshot.nodes[link.b].status
-            )
-            stats.refused_by_rule[rule] += 1
-            if snapshot.decisions[(link.a, link.b)] != (False, rule):
-                dirty.update((int(la), int(lb)))
-    stats.units = len(members)
-    for label, keys in members.items():
-        differs, refused = unit_differs(
-            {k: snapshot.nodes[k] for k in keys},
-            unit_links.get(label, []),
-            snapshot.stored_status,
-            snapshot.customer,
-            snapshot.decisions,
-            rules,
-        )
-        stats.refused_by_rule.update(refused)
-        if differs:
-            dirty.add(label)
-    stats.units_changed = len(dirty)
-    return [members[label] for label in sorted(dirty)]
+    """Resolve every unit (``unit_scan``); return those whose stored state differs."""
+    units, stats.units = scan_changed(snapshot, labels, rules, stats.refused_by_rule)
+    stats.units_changed = len(units)
+    return units
 
 
 def tx_batches(units: list[list[str]]) -> list[list[list[str]]]:
@@ -242,9 +148,36 @@ def tx_batches(units: list[list[str]]) -> list[list[list[str]]]:
     return [batch for batch in batches if batch]
 
 
-def status_inputs(snapshot: Snapshot) -> dict[str, StatusInput]:
-    """What each identifier's status is refreshed from when its unit is rewritten."""
-    return {k: StatusInput(k, n.kind, snapshot.blocked[k]) for k, n in snapshot.nodes.items()}
+def status_inputs(snapshot: Snapshot, units: list[list[str]]) -> dict[str, StatusInput]:
+    """What each identifier of ``units`` has its status refreshed from when its unit is
+    rewritten."""
+    ids, index = snapshot.ids, snapshot.index
+    return {
+        k: StatusInput(k, ids.kinds[index[k]], snapshot.blocked_at[index[k]])
+        for unit in units
+        for k in unit
+    }
+
+
+async def _bounded(jobs: Iterable[Callable[[], Awaitable[None]]], limit: int) -> None:
+    """Run ``jobs`` with at most ``limit`` at a time; the first failure cancels the rest
+    (their transactions roll back) and is raised."""
+    running: set[asyncio.Task[None]] = set()
+    try:
+        for job in jobs:
+            if len(running) >= limit:
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()
+            running.add(asyncio.ensure_future(job()))
+        while running:
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
 
 async def apply_units(
@@ -255,15 +188,27 @@ async def apply_units(
     stats: JobStats,
     progress: Progress | None,
 ) -> None:
-    """Re-resolve the changed units under locks, whole units per transaction."""
+    """Re-resolve the changed units under locks, whole units per transaction.
+
+    ``APPLY_CONCURRENCY`` transactions at a time: their units are disjoint, so they
+    take disjoint locks (a unit that a concurrent writer joined to another since the
+    read makes two of them meet: Neo4j detects the deadlock and the driver retries),
+    and while one transaction plans in Python another one works in the database."""
     done = 0
-    for batch in tx_batches(units):
-        keys = [k for unit in batch for k in unit]
-        statuses = [inputs[k] for k in keys]
-        stats.outcome.add(await store.resolve(keys, statuses, job_id, f"{done}/{len(units)}"))
-        done += len(batch)
-        if progress is not None:
-            progress("apply", done, len(units))
+
+    def job(batch: list[list[str]]) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            nonlocal done
+            keys = [k for unit in batch for k in unit]
+            statuses = [inputs[k] for k in keys]
+            stats.outcome.add(await store.resolve(keys, statuses, job_id, f"{done}/{len(units)}"))
+            done += len(batch)
+            if progress is not None:
+                progress("apply", done, len(units))
+
+        return run
+
+    await _bounded((job(batch) for batch in tx_batches(units)), APPLY_CONCURRENCY)
 
 
 # A step that may rewrite evidence before the job resolves (probabilistic matching); it
@@ -289,10 +234,10 @@ async def run_full(
             snapshot = await read_snapshot(store, policy, rules)
         stats.seconds["match"] = time.perf_counter() - t
     stats.identifiers = len(snapshot.keys)
-    stats.links = len(snapshot.links)
-    stats.customers_before = len({c for c in snapshot.customer.values() if c is not None})
+    stats.links = len(snapshot.cols)
+    stats.customers_before = len(set(snapshot.ids.customer) - {None})
     stats.status_changes = sum(
-        1 for k, n in snapshot.nodes.items() if n.status != snapshot.stored_status[k]
+        1 for s, t in zip(snapshot.status, snapshot.ids.stored, strict=True) if s != t
     )
     if progress is not None:
         progress("read", stats.identifiers, stats.identifiers)
@@ -306,7 +251,7 @@ async def run_full(
     stats.seconds["resolve"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    await apply_units(store, status_inputs(snapshot), units, job_id, stats, progress)
+    await apply_units(store, status_inputs(snapshot, units), units, job_id, stats, progress)
     stats.seconds["apply"] = time.perf_counter() - t
 
     stats.customers_after = await store.count_customers()

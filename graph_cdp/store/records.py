@@ -13,8 +13,10 @@ from typing import Any
 from graph_cdp.graph_types import (
     CO_OCCURRENCE,
     OK,
+    IdentifierColumns,
     IdentifierRef,
     Link,
+    LinkColumns,
     Node,
     StatusChange,
     StatusInput,
@@ -39,6 +41,42 @@ def stored_identifier(row: Row) -> StoredIdentifier:
     key, kind, value, first_seen, status, customer, names = row
     return StoredIdentifier(
         Node(key, kind, value, int(first_seen or 0), status or OK, tuple(names)), customer
+    )
+
+
+def identifier_columns(rows: Sequence[Row]) -> IdentifierColumns:
+    """Rows of ``all_identifiers`` as columns (the full job's read, without an object
+    per identifier)."""
+    if not rows:
+        return IdentifierColumns([], [], [], [], [], [], [])
+    keys, kinds, values, seen, status, customer, names = (list(c) for c in zip(*rows, strict=True))
+    return IdentifierColumns(
+        keys,
+        kinds,
+        values,
+        [int(s or 0) for s in seen],
+        [s or OK for s in status],
+        customer,
+        [tuple(n) for n in names],
+    )
+
+
+def link_columns(rows: Sequence[Row]) -> LinkColumns:
+    """Rows of ``all_links`` as columns (the full job's read)."""
+    if not rows:
+        return LinkColumns([], [], [], [], [], [], [], [], [], [])
+    a, b, count, seen, active, refused, revoked, rule, weight, rejected = zip(*rows, strict=True)
+    return LinkColumns(
+        list(a),
+        list(b),
+        [int(c) for c in count],
+        [int(s or 0) for s in seen],
+        [bool(x) for x in active],
+        list(refused),
+        [bool(x) for x in revoked],
+        [r or CO_OCCURRENCE for r in rule],
+        [float(w or 0.0) for w in weight],
+        [bool(x) for x in rejected],
     )
 
 

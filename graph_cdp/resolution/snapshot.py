@@ -1,0 +1,181 @@
+"""What the full job reads, held as columns: one list or array per field.
+
+A million identifiers as a million ``Node`` objects cost seconds to build and the job
+needs them only for the units that the vectorised scan (``unit_scan``) cannot settle,
+so the snapshot keeps the columns the store returned and builds objects on demand:
+``node(i)`` and ``link(j)`` for one unit, or the whole-graph views (``nodes``,
+``links``, ...) that the matching step reads, built once when first asked for.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from graph_cdp.graph_types import OK, Decision, IdentifierColumns, Link, LinkColumns, Node
+from graph_cdp.resolution.rules import Rules, identifier_status
+
+BlockReason = Callable[[str, str], "str | None"]
+Ints = np.ndarray[Any, np.dtype[np.int64]]
+
+
+@dataclass
+class LinkArrays:
+    """The link columns with each end as its identifier's position in the snapshot."""
+
+    a: Ints
+    b: Ints
+    count: list[int]
+    first_seen: list[int]
+    active: list[bool]
+    refused_by: list[str | None]
+    revoked: list[bool]
+    rule: list[str]
+    weight: list[float]
+    rejected: list[bool]
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+def link_arrays(links: LinkColumns, index: dict[str, int]) -> LinkArrays:
+    """Ends as positions; links with an end the job did not read (written after the
+    identifiers were read) are left to the next job."""
+    get = index.get
+    a = np.fromiter((get(k, -1) for k in links.a), np.int64, len(links.a))
+    b = np.fromiter((get(k, -1) for k in links.b), np.int64, len(links.b))
+    keep = (a >= 0) & (b >= 0)
+    columns: list[list[Any]] = [
+        links.count,
+        links.first_seen,
+        links.active,
+        links.refused_by,
+        links.revoked,
+        links.rule,
+        links.weight,
+        links.rejected,
+    ]
+    if not keep.all():
+        where = np.flatnonzero(keep).tolist()
+        columns = [[column[j] for j in where] for column in columns]
+    return LinkArrays(a[keep], b[keep], *columns)
+
+
+class Snapshot:
+    """Every identifier and link the job read, with statuses under the current rules."""
+
+    def __init__(
+        self,
+        ids: IdentifierColumns,
+        links: LinkArrays,
+        index: dict[str, int],
+        blocked: list[str | None],
+        rules: Rules,
+    ) -> None:
+        self.ids = ids
+        self.cols = links
+        self.index = index
+        self.blocked_at = blocked
+        n = len(ids.keys)
+        self.degree = np.bincount(np.concatenate([links.a, links.b]), minlength=n)
+        thresholds = {kind: rules.hub_threshold(kind) for kind in set(ids.kinds)}
+        degrees = self.degree.tolist()
+        self.status: list[str] = [
+            identifier_status(blocked[i], degrees[i], thresholds[ids.kinds[i]]) for i in range(n)
+        ]
+        # As arrays too, built with the read: the components step is then numpy alone.
+        self.ok_now = np.fromiter((st == OK for st in self.status), np.bool_, n)
+        self.ok_stored = np.fromiter((st == OK for st in ids.stored), np.bool_, n)
+        codes: dict[str, int] = {}
+        get = codes.setdefault
+        self.customer_code: Ints = np.fromiter(
+            (-1 if c is None else get(c, len(codes)) for c in ids.customer), np.int64, n
+        )
+
+    @property
+    def keys(self) -> list[str]:
+        return self.ids.keys
+
+    def node(self, i: int) -> Node:
+        ids = self.ids
+        return Node(
+            ids.keys[i],
+            ids.kinds[i],
+            ids.values[i],
+            ids.first_seen[i],
+            self.status[i],
+            ids.names[i],
+        )
+
+    def link(self, j: int) -> Link:
+        c, keys = self.cols, self.ids.keys
+        return Link(
+            keys[c.a[j]],
+            keys[c.b[j]],
+            c.count[j],
+            c.first_seen[j],
+            c.revoked[j],
+            c.rule[j],
+            c.weight[j],
+            c.rejected[j],
+        )
+
+    def decision(self, j: int) -> Decision:
+        return (self.cols.active[j], self.cols.refused_by[j])
+
+    # Whole-graph views, for the matching step (built once, when first asked for).
+    @cached_property
+    def nodes(self) -> dict[str, Node]:
+        return {self.ids.keys[i]: self.node(i) for i in range(len(self.ids.keys))}
+
+    @cached_property
+    def links(self) -> list[Link]:
+        return [self.link(j) for j in range(len(self.cols))]
+
+    @cached_property
+    def decisions(self) -> dict[tuple[str, str], Decision]:
+        return {ln.pair: self.decision(j) for j, ln in enumerate(self.links)}
+
+    @cached_property
+    def stored_status(self) -> dict[str, str]:
+        return dict(zip(self.ids.keys, self.ids.stored, strict=True))
+
+    @cached_property
+    def blocked(self) -> dict[str, str | None]:
+        return dict(zip(self.ids.keys, self.blocked_at, strict=True))
+
+    @cached_property
+    def customer(self) -> dict[str, str | None]:
+        return dict(zip(self.ids.keys, self.ids.customer, strict=True))
+
+
+def in_key_order(ids: IdentifierColumns) -> IdentifierColumns:
+    """The columns in key order (the store returns them so; sorted here if it did not)."""
+    keys = ids.keys
+    if all(x < y for x, y in itertools.pairwise(keys)):
+        return ids
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return IdentifierColumns(*([column[i] for i in order] for column in vars(ids).values()))
+
+
+def identifier_index(ids: IdentifierColumns) -> tuple[IdentifierColumns, dict[str, int]]:
+    """The identifiers in key order, and each key's position."""
+    ids = in_key_order(ids)
+    return ids, dict(zip(ids.keys, range(len(ids.keys)), strict=True))
+
+
+def build_snapshot(
+    ids: IdentifierColumns,
+    index: dict[str, int],
+    links: LinkColumns,
+    block_reason: BlockReason,
+    rules: Rules,
+) -> Snapshot:
+    """``ids`` and ``index`` from ``identifier_index``."""
+    blocked = [block_reason(k, v) or None for k, v in zip(ids.kinds, ids.values, strict=True)]
+    return Snapshot(ids, link_arrays(links, index), index, blocked, rules)
