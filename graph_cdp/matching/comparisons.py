@@ -150,9 +150,10 @@ def _birth_date(a: Prepared, b: Prepared) -> int:
         return 0
     if x[:4] == y[:4] and x[4:6] == y[6:8] and x[6:8] == y[4:6]:
         return 1
-    # One edit changes at most two adjacent digits of eight: it cannot touch both the
-    # first three and the last three, so skip the distance when both differ.
-    if (x[:3] == y[:3] or x[5:] == y[5:]) and _dl(x, y) <= 1:
+    # One typed digit, but not in the year's first three: a changed decade (1964 and
+    # 1994) is how a junior and a senior of one name and address differ, so it is
+    # never forgiven as a typo.
+    if x[:3] == y[:3] and _dl(x, y) <= 1:
         return 2
     if x[:6] == y[:6]:
         return 3

@@ -58,10 +58,13 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("birth_date", {"birth_date": D(1985, 3, 14)}, {"birth_date": D(1986, 3, 14)}, "one_digit"),
     (
         "birth_date",
-        {"birth_date": D(1985, 3, 14)},
-        {"birth_date": D(1958, 3, 14)},
+        {"birth_date": D(1985, 3, 12)},
+        {"birth_date": D(1985, 3, 21)},
         "one_digit",
     ),  # transposed
+    # A changed decade is a junior and a senior, never a typo, transposed or not.
+    ("birth_date", {"birth_date": D(1964, 3, 14)}, {"birth_date": D(1994, 3, 14)}, "else"),
+    ("birth_date", {"birth_date": D(1985, 3, 14)}, {"birth_date": D(1958, 3, 14)}, "else"),
     ("birth_date", {"birth_date": D(1985, 3, 14)}, {"birth_date": D(1985, 3, 28)}, "year_month"),
     ("birth_date", {"birth_date": D(1985, 3, 14)}, {"birth_date": D(1962, 11, 2)}, "else"),
     ("birth_date", {"birth_date": D(1985, 3, 14)}, {}, "null"),
