@@ -129,6 +129,18 @@ class UnitChanges:
     decisions: list[tuple[str, str, bool, str | None]]  # (a, b, active, refusedBy), changes only
 
 
+@dataclass(frozen=True)
+class PlainUnit:
+    """A unit the full job settled without ``resolve()`` (one cluster, nothing refused),
+    as the job read it: written by the fenced path if the store still holds it so."""
+
+    keys: list[str]
+    degrees: list[int]  # each identifier's links as read: the fence compares them
+    thresholds: list[int]  # each identifier's hub threshold
+    customer: str | None  # every member's customer as read (the same one, or none)
+    accept: list[tuple[str, str]]  # links inside not yet recorded as accepted
+
+
 @dataclass
 class IdentifierColumns:
     """Identifiers as the full job reads them, one list per field (in key order)."""

@@ -28,7 +28,7 @@ from graph_cdp.fuzzy_evidence import (
     split_stored,
     stale_records,
 )
-from graph_cdp.graph_types import Link
+from graph_cdp.graph_types import FUZZY, Link
 from graph_cdp.match_records import StoredRecord, build_records
 from graph_cdp.matching.defaults import default_model
 from graph_cdp.matching.matcher import Matcher
@@ -167,6 +167,27 @@ async def _write_in_chunks(
         await store.execute(name, **params)
 
 
+def _settled_and_fuzzy(
+    snapshot: Snapshot, scoring: bool
+) -> tuple[set[tuple[str, str]], dict[tuple[str, str], float]]:
+    """The pairs no score may link (rejected, or linked by other evidence), needed only
+    when there are pairs to score, and the stored fuzzy links with their weights; from
+    the link columns, with no ``Link`` per link (a million of them cost seconds)."""
+    cols, keys = snapshot.cols, snapshot.keys
+    ends_a, ends_b = cols.a.tolist(), cols.b.tolist()
+
+    def pair(j: int) -> tuple[str, str]:
+        x, y = keys[ends_a[j]], keys[ends_b[j]]
+        return (x, y) if x <= y else (y, x)
+
+    fuzzy = [r == FUZZY for r in cols.rule]
+    links = {pair(j): cols.weight[j] for j, f in enumerate(fuzzy) if f and not cols.rejected[j]}
+    settled: set[tuple[str, str]] = set()
+    if scoring:
+        settled = {pair(j) for j, f in enumerate(fuzzy) if cols.rejected[j] or not f}
+    return settled, links
+
+
 async def match_all(
     store: Store, snapshot: Snapshot, rules: Rules, models: ModelCache, job: JobStats
 ) -> bool:
@@ -196,12 +217,11 @@ async def match_all(
     stats.extra["pairsByRule"] = blocking.pairs_by_rule
     stats.extra["blocksSkipped"] = blocking.blocks_skipped
     # Settled: rejected by a reviewer, or already linked by deterministic evidence.
-    settled = {ln.pair for ln in snapshot.links if ln.rejected or not ln.fuzzy}
+    settled, links = _settled_and_fuzzy(snapshot, bool(pairs))
     candidate_rows = (await store.query("all_match_candidates"))[0]["rows"]
     settled |= {(a, b) for _, a, b, status, _ in candidate_rows if status == "rejected"}
     plan = plan_pairs(matcher, pairs, settled)
     stats.fuzzy_links, stats.candidates = len(plan.links), len(plan.candidates)
-    links = {ln.pair: ln.weight for ln in snapshot.links if ln.fuzzy and not ln.rejected}
     candidates = {(a, b): (status, w) for _, a, b, status, w in candidate_rows}
     changes = diff(plan, links, candidates)
     changed, removed = stale_records(matcher, records, stored)

@@ -21,9 +21,11 @@ from graph_cdp.graph_types import (
     IdentifierColumns,
     IdentifierRef,
     LinkColumns,
+    PlainUnit,
     StatusChange,
     StatusInput,
     Unit,
+    UnitChanges,
 )
 from graph_cdp.resolution.change_log import cause_of, plan_records
 from graph_cdp.resolution.clustering import Resolution
@@ -34,7 +36,13 @@ from graph_cdp.store.changes import append_changes, change_log_on
 from graph_cdp.store.cypher import load
 from graph_cdp.store.records import identifier_columns, identifier_ref, link_columns
 from graph_cdp.store.statuses import refuse_links_of_inactive, update_statuses
-from graph_cdp.store.units import load_links, walk_locked, write_changes
+from graph_cdp.store.units import (
+    fence_plain,
+    load_links,
+    set_ok_statuses,
+    walk_locked,
+    write_changes,
+)
 
 
 async def refresh_statuses(
@@ -100,6 +108,49 @@ async def resolve_seeds(
     return outcome
 
 
+async def write_plain_units(
+    tx: AsyncManagedTransaction,
+    units: Sequence[PlainUnit],
+    now: datetime,
+    *,
+    job_id: str,
+    new_id: Callable[[], str] = new_customer_id,
+) -> tuple[Outcome, list[int]]:
+    """The full job's fenced write of plain units (see ``resolution.batch.apply_plain``):
+    lock and compare every member, then write each unit that passed as one customer
+    (a new one where its members had none), its members ``ok`` and its links accepted,
+    with the change records the locked re-resolve would write. Returns what changed and
+    the positions of the units that failed the fence."""
+    turned = await fence_plain(tx, units, now)
+    kept = [u for n, u in enumerate(units) if n not in turned]
+    await set_ok_statuses(tx, kept)
+    created: list[tuple[str, str | None]] = []
+    assign: dict[str, str] = {}
+    decisions: list[tuple[str, str, bool, str | None]] = []
+    rows: list[dict[str, Any]] = []
+    outcome = Outcome()
+    for unit in kept:
+        outcome.unit_size += len(unit.keys)
+        decisions.extend((a, b, True, None) for a, b in unit.accept)
+        if unit.customer is None:
+            cid = new_id()
+            created.append((cid, None))
+            mine = dict.fromkeys(unit.keys, cid)
+            assign.update(mine)
+            outcome.customers_created += 1
+            outcome.identifiers_moved += len(unit.keys)
+            records = plan_records(
+                current=dict.fromkeys(unit.keys), assign=mine, created=[(cid, None)], merges=[]
+            )
+            rows.extend(r.row() for r in records)
+    reason = "full resolution"
+    changes = UnitChanges(created=created, assign=assign, merges=[], decisions=decisions)
+    await write_changes(tx, changes, now=now, reason=reason, job_id=job_id)
+    if change_log_on.get():
+        await append_changes(tx, rows, cause=cause_of(reason), job_id=job_id, now=now)
+    return outcome, sorted(turned)
+
+
 class JobUnits:
     """The store as the batch job sees it (implements ``resolution.batch.JobStore``)."""
 
@@ -151,7 +202,20 @@ class JobUnits:
             )
 
         outcome = await self.store.write(work)
+        await self._touch(job_id, progress)
+        return outcome
+
+    async def write_plain(
+        self, units: Sequence[PlainUnit], job_id: str, progress: str
+    ) -> tuple[Outcome, list[int]]:
+        async def work(tx: AsyncManagedTransaction) -> tuple[Outcome, list[int]]:
+            return await write_plain_units(tx, units, datetime.now(UTC), job_id=job_id)
+
+        result = await self.store.write(work)
+        await self._touch(job_id, progress)
+        return result
+
+    async def _touch(self, job_id: str, progress: str) -> None:
         # Apart from the units' transaction: the job node's lock, held to its commit,
         # would serialise the job's concurrent transactions (and its heartbeat).
         await self.store.execute("touch_job", id=job_id, now=datetime.now(UTC), progress=progress)
-        return outcome

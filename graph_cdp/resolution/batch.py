@@ -20,22 +20,30 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from graph_cdp.graph_types import IdentifierColumns, IdentifierRef, LinkColumns, StatusInput
+from graph_cdp.graph_types import (
+    IdentifierColumns,
+    IdentifierRef,
+    LinkColumns,
+    PlainUnit,
+    StatusInput,
+)
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.resolution.snapshot import Snapshot, build_snapshot, identifier_index
+from graph_cdp.resolution.unit_scan import Scan, unit_labels
 from graph_cdp.resolution.unit_scan import changed_units as scan_changed
-from graph_cdp.resolution.unit_scan import unit_labels
 
 __all__ = ["JobStats", "JobStore", "Snapshot", "run_full", "run_incremental", "unit_labels"]
 
 Progress = Callable[[str, int, int], None]
+U = TypeVar("U")
 UNITS_PER_TX_IDENTIFIERS = 2000
+PLAIN_TX_IDENTIFIERS = 20_000
 READ_PAGE = 50_000
 APPLY_CONCURRENCY = 3
 
@@ -64,6 +72,15 @@ class JobStore(Protocol):
         """In one transaction: refresh ``statuses``, re-resolve the units of ``keys``."""
         ...
 
+    async def write_plain(
+        self, units: Sequence[PlainUnit], job_id: str, progress: str
+    ) -> tuple[Outcome, list[int]]:
+        """In one transaction: lock every member of ``units``; write each unit whose
+        members the store still holds as read (same links counted, same customer or
+        none) as one customer with every member ``ok`` and every link inside accepted;
+        return what it changed and the positions of the units it did not write."""
+        ...
+
 
 @dataclass
 class JobStats:
@@ -71,6 +88,7 @@ class JobStats:
     links: int = 0
     units: int = 0
     units_changed: int = 0
+    plain_units: int = 0  # of the changed units, those written by the fenced path
     status_changes: int = 0
     customers_before: int = 0
     customers_after: int = 0
@@ -85,6 +103,7 @@ class JobStats:
             "links": self.links,
             "units": self.units,
             "unitsChanged": self.units_changed,
+            "plainUnits": self.plain_units,
             "statusChanges": self.status_changes,
             "customersBefore": self.customers_before,
             "customersAfter": self.customers_after,
@@ -126,25 +145,25 @@ async def read_snapshot(store: JobStore, policy: IdentifierPolicy, rules: Rules)
     return build_snapshot(ids, index, links, policy.blocklist.reason, rules)
 
 
-def changed_units(
-    snapshot: Snapshot, labels: Any, rules: Rules, stats: JobStats
-) -> list[list[str]]:
+def changed_units(snapshot: Snapshot, labels: Any, rules: Rules, stats: JobStats) -> Scan:
     """Resolve every unit (``unit_scan``); return those whose stored state differs."""
-    units, stats.units = scan_changed(snapshot, labels, rules, stats.refused_by_rule)
-    stats.units_changed = len(units)
-    return units
+    scan = scan_changed(snapshot, labels, rules, stats.refused_by_rule)
+    stats.units = scan.n_units
+    stats.units_changed = len(scan.units) + len(scan.plain)
+    return scan
 
 
-def tx_batches(units: list[list[str]]) -> list[list[list[str]]]:
-    """Whole units per transaction, about ``UNITS_PER_TX_IDENTIFIERS`` identifiers each."""
-    batches: list[list[list[str]]] = [[]]
+def tx_batches(units: Sequence[U], limit: int, size_of: Callable[[U], int]) -> list[list[U]]:
+    """Whole units per transaction, about ``limit`` identifiers each."""
+    batches: list[list[U]] = [[]]
     size = 0
     for unit in units:
-        if size and size + len(unit) > UNITS_PER_TX_IDENTIFIERS:
+        n = size_of(unit)
+        if size and size + n > limit:
             batches.append([])
             size = 0
         batches[-1].append(unit)
-        size += len(unit)
+        size += n
     return [batch for batch in batches if batch]
 
 
@@ -180,6 +199,46 @@ async def _bounded(jobs: Iterable[Callable[[], Awaitable[None]]], limit: int) ->
         await asyncio.gather(*running, return_exceptions=True)
 
 
+async def apply_plain(
+    store: JobStore,
+    units: list[PlainUnit],
+    job_id: str,
+    stats: JobStats,
+    progress: Progress | None,
+    total: int,
+) -> list[list[str]]:
+    """Write the changed plain units from the snapshot, fenced, whole units per
+    transaction; return the units the fence turned away (a writer changed them since
+    the read: they are re-resolved under locks like any other).
+
+    The fence: every member is locked before it is compared with the read, so what is
+    compared is what stays until the commit. A unit passes when each member still
+    exists, counts the links the job read and has the customer the job read (or none);
+    a writer that linked into the unit or resolved it since the read fails it. Its
+    outcome is then the one ``resolve()`` gives from the read (``unit_scan``), with no
+    unit walk, no link read and no Python resolver: the first job's cost is the writes."""
+    stale: list[list[str]] = []
+    done = 0
+
+    def job(batch: list[PlainUnit]) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            nonlocal done
+            outcome, turned = await store.write_plain(batch, job_id, f"{done}/{total}")
+            stats.outcome.add(outcome)
+            stale.extend(batch[i].keys for i in turned)
+            done += len(batch)
+            if progress is not None:
+                progress("apply", done, total)
+
+        return run
+
+    await _bounded(
+        (job(b) for b in tx_batches(units, PLAIN_TX_IDENTIFIERS, lambda u: len(u.keys))),
+        APPLY_CONCURRENCY,
+    )
+    return stale
+
+
 async def apply_units(
     store: JobStore,
     inputs: Mapping[str, StatusInput],
@@ -187,6 +246,7 @@ async def apply_units(
     job_id: str,
     stats: JobStats,
     progress: Progress | None,
+    offset: int = 0,
 ) -> None:
     """Re-resolve the changed units under locks, whole units per transaction.
 
@@ -201,14 +261,20 @@ async def apply_units(
             nonlocal done
             keys = [k for unit in batch for k in unit]
             statuses = [inputs[k] for k in keys]
-            stats.outcome.add(await store.resolve(keys, statuses, job_id, f"{done}/{len(units)}"))
+            total = offset + len(units)
+            stats.outcome.add(
+                await store.resolve(keys, statuses, job_id, f"{offset + done}/{total}")
+            )
             done += len(batch)
             if progress is not None:
-                progress("apply", done, len(units))
+                progress("apply", offset + done, total)
 
         return run
 
-    await _bounded((job(batch) for batch in tx_batches(units)), APPLY_CONCURRENCY)
+    await _bounded(
+        (job(batch) for batch in tx_batches(units, UNITS_PER_TX_IDENTIFIERS, len)),
+        APPLY_CONCURRENCY,
+    )
 
 
 # A step that may rewrite evidence before the job resolves (probabilistic matching); it
@@ -247,11 +313,17 @@ async def run_full(
     stats.seconds["components"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    units = changed_units(snapshot, labels, rules, stats)
+    scan = changed_units(snapshot, labels, rules, stats)
     stats.seconds["resolve"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    await apply_units(store, status_inputs(snapshot, units), units, job_id, stats, progress)
+    total = len(scan.plain) + len(scan.units)
+    stale = await apply_plain(store, scan.plain, job_id, stats, progress, total)
+    stats.plain_units = len(scan.plain) - len(stale)
+    stats.seconds["apply_plain"] = time.perf_counter() - t
+    units = scan.units + stale
+    inputs = status_inputs(snapshot, units)
+    await apply_units(store, inputs, units, job_id, stats, progress, offset=stats.plain_units)
     stats.seconds["apply"] = time.perf_counter() - t
 
     stats.customers_after = await store.count_customers()

@@ -38,6 +38,9 @@ class LinkArrays:
     rule: list[str]
     weight: list[float]
     rejected: list[bool]
+    # Per identifier position: every link row read that touches it, including rows whose
+    # other end the job did not read (what the store counts as the identifier's degree).
+    ends: Ints
 
     def __len__(self) -> int:
         return len(self.a)
@@ -50,6 +53,8 @@ def link_arrays(links: LinkColumns, index: dict[str, int]) -> LinkArrays:
     a = np.fromiter((get(k, -1) for k in links.a), np.int64, len(links.a))
     b = np.fromiter((get(k, -1) for k in links.b), np.int64, len(links.b))
     keep = (a >= 0) & (b >= 0)
+    n = len(index)
+    ends = np.bincount(a[a >= 0], minlength=n) + np.bincount(b[b >= 0], minlength=n)
     columns: list[list[Any]] = [
         links.count,
         links.first_seen,
@@ -63,7 +68,20 @@ def link_arrays(links: LinkColumns, index: dict[str, int]) -> LinkArrays:
     if not keep.all():
         where = np.flatnonzero(keep).tolist()
         columns = [[column[j] for j in where] for column in columns]
-    return LinkArrays(a[keep], b[keep], *columns)
+    count, first_seen, active, refused_by, revoked, rule, weight, rejected = columns
+    return LinkArrays(
+        a[keep],
+        b[keep],
+        count,
+        first_seen,
+        active,
+        refused_by,
+        revoked,
+        rule,
+        weight,
+        rejected,
+        ends,
+    )
 
 
 class Snapshot:

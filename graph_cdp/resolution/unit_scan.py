@@ -13,18 +13,24 @@ clusters share an anchor kind, so rules 3 and 4 join them, under ``evidence`` an
 stale status, a link not recorded as accepted, an identifier without a customer, or
 other than one customer. Every other unit is resolved by the pure ``unit_differs``,
 one unit at a time, as before.
+
+A changed plain unit whose members have one customer or none has a known outcome
+(one new customer for all, or the same customer with fresh statuses and decisions), so
+the job writes it without re-resolving it (``Scan.plain``: the fenced write in
+``resolution/batch.py``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from graph_cdp.graph_types import FUZZY
+from graph_cdp.graph_types import FUZZY, PlainUnit
 from graph_cdp.resolution.rules import Rules, limit_bucket
 from graph_cdp.resolution.snapshot import Snapshot
 from graph_cdp.resolution.unit_diff import cross_unit_refusal, unit_differs
@@ -126,8 +132,11 @@ def plain_units(snapshot: Snapshot, labels: Ints, n_units: int, rules: Rules) ->
     return plain
 
 
-def _plain_dirty(snapshot: Snapshot, labels: Ints, n_units: int, inside: Flags) -> Flags:
-    """Plain units whose stored state differs from the one cluster they resolve to."""
+def _plain_dirty(
+    snapshot: Snapshot, labels: Ints, n_units: int, inside: Flags
+) -> tuple[Flags, Flags]:
+    """Plain units whose stored state differs from the one cluster they resolve to, and
+    the units whose members all have one customer or all none."""
     ids, cols = snapshot.ids, snapshot.cols
     dirty = np.zeros(n_units, np.bool_)
     stale = _flags(s != t for s, t in zip(snapshot.status, ids.stored, strict=True))
@@ -138,14 +147,23 @@ def _plain_dirty(snapshot: Snapshot, labels: Ints, n_units: int, inside: Flags) 
     pairs = np.unique(labels * (int(cust.max(initial=0)) + 2) + cust + 1)
     owners = np.bincount(pairs // (int(cust.max(initial=0)) + 2), minlength=n_units)
     dirty[owners != 1] = True
-    return dirty
+    return dirty, owners == 1
 
 
-def changed_units(
-    snapshot: Snapshot, labels: Ints, rules: Rules, refused: Counter[str]
-) -> tuple[list[list[str]], int]:
-    """The units whose stored state differs (members in key order, units by label) and
-    the number of units; what the rules refused is added to ``refused``."""
+@dataclass
+class Scan:
+    """The units whose stored state differs, by how the job writes them."""
+
+    units: list[list[str]]  # re-resolved under locks (members in key order, units by label)
+    plain: list[PlainUnit]  # plain, one customer or none: the fenced write
+    n_units: int
+
+
+def changed_units(snapshot: Snapshot, labels: Ints, rules: Rules, refused: Counter[str]) -> Scan:
+    """The units whose stored state differs; what the rules refused is added to
+    ``refused``. A changed plain unit whose members have one customer or none is
+    ``plain`` (its outcome is known: the fenced write), every other changed unit is in
+    ``units``."""
     keys, cols = snapshot.keys, snapshot.cols
     n_units = int(labels.max()) + 1 if len(labels) else 0
     la, lb = labels[cols.a], labels[cols.b]
@@ -158,7 +176,9 @@ def changed_units(
         if snapshot.decision(j) != (False, rule):
             dirty[la[j]] = dirty[lb[j]] = True
     plain = plain_units(snapshot, labels, n_units, rules)
-    dirty |= plain & _plain_dirty(snapshot, labels, n_units, inside)
+    plain_dirty, one_owner = _plain_dirty(snapshot, labels, n_units, inside)
+    dirty |= plain & plain_dirty
+    fenced = plain & one_owner
 
     members = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[members], np.arange(n_units + 1))
@@ -182,6 +202,41 @@ def changed_units(
         dirty[unit] = dirty[unit] or differs
     units = [
         [keys[i] for i in members[bounds[u] : bounds[u + 1]].tolist()]
-        for u in np.flatnonzero(dirty).tolist()
+        for u in np.flatnonzero(dirty & ~fenced).tolist()
     ]
-    return units, n_units
+    return Scan(
+        units,
+        _plain(snapshot, rules, dirty & fenced, members, bounds, link_order, link_bounds),
+        n_units,
+    )
+
+
+def _plain(
+    snapshot: Snapshot,
+    rules: Rules,
+    which: Flags,
+    members: Ints,
+    bounds: Ints,
+    link_order: Ints,
+    link_bounds: Ints,
+) -> list[PlainUnit]:
+    """The fenced write's view of each unit in ``which``."""
+    ids, cols = snapshot.ids, snapshot.cols
+    keys, ends = ids.keys, cols.ends.tolist()
+    ends_a, ends_b = cols.a.tolist(), cols.b.tolist()
+    thresholds = {kind: rules.hub_threshold(kind) for kind in set(ids.kinds)}
+    accepted = [bool(a) and r is None for a, r in zip(cols.active, cols.refused_by, strict=True)]
+    out = []
+    for unit in np.flatnonzero(which).tolist():
+        at = members[bounds[unit] : bounds[unit + 1]].tolist()
+        js = link_order[link_bounds[unit] : link_bounds[unit + 1]].tolist()
+        out.append(
+            PlainUnit(
+                keys=[keys[i] for i in at],
+                degrees=[ends[i] for i in at],
+                thresholds=[thresholds[ids.kinds[i]] for i in at],
+                customer=ids.customer[at[0]],
+                accept=[(keys[ends_a[j]], keys[ends_b[j]]) for j in js if not accepted[j]],
+            )
+        )
+    return out

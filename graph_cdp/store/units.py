@@ -9,12 +9,12 @@ the driver retries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from neo4j import AsyncManagedTransaction
 
-from graph_cdp.graph_types import Unit, UnitChanges, UnitMember
+from graph_cdp.graph_types import PlainUnit, Unit, UnitChanges, UnitMember
 from graph_cdp.store.driver import run
 from graph_cdp.store.records import stored_links, unit_member
 
@@ -74,3 +74,22 @@ async def write_changes(
             for a, b, active, refused_by in changes.decisions
         ]
         await run(tx, "set_link_decisions", rows=decided, now=now)
+
+
+async def fence_plain(
+    tx: AsyncManagedTransaction, units: Sequence[PlainUnit], now: datetime
+) -> set[int]:
+    """Lock every member of ``units``; the positions of the units the store no longer
+    holds as the job read them (see ``fence_plain_units.cypher``)."""
+    rows = [
+        {"unit": n, "key": k, "degree": d, "threshold": t, "customer": u.customer}
+        for n, u in enumerate(units)
+        for k, d, t in zip(u.keys, u.degrees, u.thresholds, strict=True)
+    ]
+    return {r["unit"] for r in await run(tx, "fence_plain_units", rows=rows, now=now)}
+
+
+async def set_ok_statuses(tx: AsyncManagedTransaction, units: Sequence[PlainUnit]) -> None:
+    rows = [{"key": k, "degree": d} for u in units for k, d in zip(u.keys, u.degrees, strict=True)]
+    if rows:
+        await run(tx, "set_ok_statuses", rows=rows)
