@@ -130,15 +130,19 @@ class UnitChanges:
 
 
 @dataclass(frozen=True)
-class PlainUnit:
-    """A unit the full job settled without ``resolve()`` (one cluster, nothing refused),
-    as the job read it: written by the fenced path if the store still holds it so."""
+class KnownUnit:
+    """A changed unit whose outcome the full job knows from its read: a plain unit with
+    one customer or none, or any unit none of whose identifiers has a customer yet.
+    Written as it is here if the store still holds it as read (the fence)."""
 
     keys: list[str]
     degrees: list[int]  # each identifier's links as read: the fence compares them
     thresholds: list[int]  # each identifier's hub threshold
+    statuses: list[str]  # each identifier's status under the rules
+    blocked: list[str | None]  # each identifier's block reason
     customer: str | None  # every member's customer as read (the same one, or none)
-    accept: list[tuple[str, str]]  # links inside not yet recorded as accepted
+    clusters: list[list[str]]  # with no customer: one new customer per cluster
+    decisions: list[tuple[str, str, bool, str | None]]  # links inside to record, changes only
 
 
 @dataclass

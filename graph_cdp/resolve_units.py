@@ -20,8 +20,8 @@ from graph_cdp.graph_types import (
     OK,
     IdentifierColumns,
     IdentifierRef,
+    KnownUnit,
     LinkColumns,
-    PlainUnit,
     StatusChange,
     StatusInput,
     Unit,
@@ -34,12 +34,13 @@ from graph_cdp.resolution.rules import REFUSAL_PRECEDENCE, Rules
 from graph_cdp.store import Store
 from graph_cdp.store.changes import append_changes, change_log_on
 from graph_cdp.store.cypher import load
+from graph_cdp.store.key_ranges import key_ranges
 from graph_cdp.store.records import identifier_columns, identifier_ref, link_columns
 from graph_cdp.store.statuses import refuse_links_of_inactive, update_statuses
 from graph_cdp.store.units import (
-    fence_plain,
+    fence_known,
     load_links,
-    set_ok_statuses,
+    set_known_statuses,
     walk_locked,
     write_changes,
 )
@@ -108,22 +109,25 @@ async def resolve_seeds(
     return outcome
 
 
-async def write_plain_units(
+async def write_known_units(
     tx: AsyncManagedTransaction,
-    units: Sequence[PlainUnit],
+    units: Sequence[KnownUnit],
     now: datetime,
     *,
     job_id: str,
     new_id: Callable[[], str] = new_customer_id,
 ) -> tuple[Outcome, list[int]]:
-    """The full job's fenced write of plain units (see ``resolution.batch.apply_plain``):
-    lock and compare every member, then write each unit that passed as one customer
-    (a new one where its members had none), its members ``ok`` and its links accepted,
-    with the change records the locked re-resolve would write. Returns what changed and
-    the positions of the units that failed the fence."""
-    turned = await fence_plain(tx, units, now)
+    """The full job's fenced write of units it resolved from its read (see
+    ``resolution.batch.apply_known``): lock and compare every member, then write each
+    unit that passed: statuses, the links of its inactive identifiers refused, one new
+    customer per cluster where it had none, its link decisions, and the change records
+    the locked re-resolve would write. Returns what changed and the positions of the
+    units that failed the fence."""
+    turned = await fence_known(tx, units, now)
     kept = [u for n, u in enumerate(units) if n not in turned]
-    await set_ok_statuses(tx, kept)
+    await set_known_statuses(tx, kept)
+    inactive = sorted(k for u in kept for k, st in zip(u.keys, u.statuses, strict=True) if st != OK)
+    await refuse_links_of_inactive(tx, inactive, REFUSAL_PRECEDENCE)
     created: list[tuple[str, str | None]] = []
     assign: dict[str, str] = {}
     decisions: list[tuple[str, str, bool, str | None]] = []
@@ -131,18 +135,23 @@ async def write_plain_units(
     outcome = Outcome()
     for unit in kept:
         outcome.unit_size += len(unit.keys)
-        decisions.extend((a, b, True, None) for a, b in unit.accept)
-        if unit.customer is None:
+        decisions.extend(unit.decisions)
+        if unit.customer is not None:
+            continue
+        mine: dict[str, str] = {}
+        made = []
+        for cluster in unit.clusters:
             cid = new_id()
-            created.append((cid, None))
-            mine = dict.fromkeys(unit.keys, cid)
-            assign.update(mine)
-            outcome.customers_created += 1
-            outcome.identifiers_moved += len(unit.keys)
-            records = plan_records(
-                current=dict.fromkeys(unit.keys), assign=mine, created=[(cid, None)], merges=[]
-            )
-            rows.extend(r.row() for r in records)
+            made.append((cid, None))
+            mine.update(dict.fromkeys(cluster, cid))
+        created.extend(made)
+        assign.update(mine)
+        outcome.customers_created += len(made)
+        outcome.identifiers_moved += len(mine)
+        records = plan_records(
+            current=dict.fromkeys(unit.keys), assign=mine, created=made, merges=[]
+        )
+        rows.extend(r.row() for r in records)
     reason = "full resolution"
     changes = UnitChanges(created=created, assign=assign, merges=[], decisions=decisions)
     await write_changes(tx, changes, now=now, reason=reason, job_id=job_id)
@@ -170,12 +179,20 @@ class JobUnits:
 
         return await self.store.read(work)
 
-    async def identifier_columns(self, after: str, limit: int) -> IdentifierColumns:
-        (rows,) = await self._page("all_identifiers", after=after, upto=None, limit=limit)
+    async def key_ranges(self, parts: int) -> list[tuple[str, str | None]]:
+        total = int((await self.store.query("count_identifiers"))[0]["total"])
+        return await key_ranges(self.store, parts, total)
+
+    async def identifier_columns(
+        self, after: str, limit: int, upto: str | None = None
+    ) -> IdentifierColumns:
+        (rows,) = await self._page("all_identifiers", after=after, upto=upto, limit=limit)
         return identifier_columns(rows)
 
-    async def link_columns(self, after: str, limit: int) -> tuple[LinkColumns, str | None]:
-        rows, last = await self._page("all_links", after=after, upto=None, limit=limit)
+    async def link_columns(
+        self, after: str, limit: int, upto: str | None = None
+    ) -> tuple[LinkColumns, str | None]:
+        rows, last = await self._page("all_links", after=after, upto=upto, limit=limit)
         return (link_columns(rows), last) if last is not None else (link_columns([]), None)
 
     async def touched_since_last_job(self) -> list[IdentifierRef]:
@@ -205,11 +222,11 @@ class JobUnits:
         await self._touch(job_id, progress)
         return outcome
 
-    async def write_plain(
-        self, units: Sequence[PlainUnit], job_id: str, progress: str
+    async def write_known(
+        self, units: Sequence[KnownUnit], job_id: str, progress: str
     ) -> tuple[Outcome, list[int]]:
         async def work(tx: AsyncManagedTransaction) -> tuple[Outcome, list[int]]:
-            return await write_plain_units(tx, units, datetime.now(UTC), job_id=job_id)
+            return await write_known_units(tx, units, datetime.now(UTC), job_id=job_id)
 
         result = await self.store.write(work)
         await self._touch(job_id, progress)

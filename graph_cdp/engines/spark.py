@@ -36,7 +36,6 @@ from graph_cdp.graph_types import OK, Decision, Link, Node
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.resolution.rules import Rules, identifier_status, rules_from_mapping
 from graph_cdp.resolution.unit_diff import cross_unit_refusal, unit_differs
-from graph_cdp.store import Store
 from graph_cdp.store.cypher import load
 from graph_cdp.store.records import stored_identifier, stored_link
 
@@ -78,22 +77,6 @@ def spark_session(settings: Settings) -> SparkSession:
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
-
-
-async def key_ranges(store: Store, parts: int, total: int) -> list[tuple[str, str | None]]:
-    """``(after, upto]`` ranges of about ``total / parts`` identifiers each, in key order."""
-    step = max(1, -(-total // max(1, parts)))
-    bounds: list[str] = []
-    after = ""
-    while True:
-        rows = await store.query("identifier_key_boundaries", after=after, step=step - 1)
-        if not rows:
-            break
-        after = str(rows[0]["key"])
-        bounds.append(after)
-    starts = ["", *bounds]
-    ends: list[str | None] = [*bounds, None]
-    return list(zip(starts, ends, strict=True))
 
 
 def _read_range(

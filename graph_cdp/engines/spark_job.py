@@ -14,7 +14,6 @@ from collections import Counter
 from graph_cdp.config import Settings
 from graph_cdp.engines.spark import (
     changed_units,
-    key_ranges,
     read_evidence,
     spark_session,
     unit_edges,
@@ -33,6 +32,7 @@ from graph_cdp.resolution.batch import (
 )
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store import Store
+from graph_cdp.store.key_ranges import key_ranges
 
 Members = list[list[tuple[str, str, str | None]]]
 

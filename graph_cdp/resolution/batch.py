@@ -27,8 +27,8 @@ import numpy as np
 from graph_cdp.graph_types import (
     IdentifierColumns,
     IdentifierRef,
+    KnownUnit,
     LinkColumns,
-    PlainUnit,
     StatusInput,
 )
 from graph_cdp.identifiers import IdentifierPolicy
@@ -43,21 +43,31 @@ __all__ = ["JobStats", "JobStore", "Snapshot", "run_full", "run_incremental", "u
 Progress = Callable[[str, int, int], None]
 U = TypeVar("U")
 UNITS_PER_TX_IDENTIFIERS = 2000
-PLAIN_TX_IDENTIFIERS = 20_000
+KNOWN_TX_IDENTIFIERS = 20_000
 READ_PAGE = 50_000
+READ_CONCURRENCY = 2
 APPLY_CONCURRENCY = 3
 
 
 class JobStore(Protocol):
     """What the job needs of the graph."""
 
-    async def identifier_columns(self, after: str, limit: int) -> IdentifierColumns:
-        """Identifiers in key order after ``after``, as columns; empty at the end."""
+    async def key_ranges(self, parts: int) -> list[tuple[str, str | None]]:
+        """``(after, upto]`` key ranges of about a ``parts``-th of the identifiers each."""
         ...
 
-    async def link_columns(self, after: str, limit: int) -> tuple[LinkColumns, str | None]:
-        """The links leaving a page of identifiers after ``after``, as columns, and the
-        page's last key (None at the end)."""
+    async def identifier_columns(
+        self, after: str, limit: int, upto: str | None = None
+    ) -> IdentifierColumns:
+        """Identifiers in key order after ``after`` (up to ``upto``), as columns; empty
+        at the end."""
+        ...
+
+    async def link_columns(
+        self, after: str, limit: int, upto: str | None = None
+    ) -> tuple[LinkColumns, str | None]:
+        """The links leaving a page of identifiers after ``after`` (up to ``upto``), as
+        columns, and the page's last key (None at the end)."""
         ...
 
     async def touched_since_last_job(self) -> list[IdentifierRef]:
@@ -72,13 +82,14 @@ class JobStore(Protocol):
         """In one transaction: refresh ``statuses``, re-resolve the units of ``keys``."""
         ...
 
-    async def write_plain(
-        self, units: Sequence[PlainUnit], job_id: str, progress: str
+    async def write_known(
+        self, units: Sequence[KnownUnit], job_id: str, progress: str
     ) -> tuple[Outcome, list[int]]:
         """In one transaction: lock every member of ``units``; write each unit whose
         members the store still holds as read (same links counted, same customer or
-        none) as one customer with every member ``ok`` and every link inside accepted;
-        return what it changed and the positions of the units it did not write."""
+        none) as the unit says (statuses, decisions, a new customer per cluster where
+        it had none); return what it changed and the positions of the units it did
+        not write."""
         ...
 
 
@@ -88,7 +99,7 @@ class JobStats:
     links: int = 0
     units: int = 0
     units_changed: int = 0
-    plain_units: int = 0  # of the changed units, those written by the fenced path
+    known_units: int = 0  # of the changed units, those written from the read (fenced)
     status_changes: int = 0
     customers_before: int = 0
     customers_after: int = 0
@@ -103,7 +114,7 @@ class JobStats:
             "links": self.links,
             "units": self.units,
             "unitsChanged": self.units_changed,
-            "plainUnits": self.plain_units,
+            "knownUnits": self.known_units,
             "statusChanges": self.status_changes,
             "customersBefore": self.customers_before,
             "customersAfter": self.customers_after,
@@ -122,25 +133,39 @@ def _extend(into: Any, page: Any) -> None:
         getattr(into, name).extend(column)
 
 
+async def _read_range(
+    store: JobStore, after: str, upto: str | None
+) -> tuple[IdentifierColumns, LinkColumns]:
+    ids = IdentifierColumns([], [], [], [], [], [], [])
+    start = after
+    while (page := await store.identifier_columns(start, READ_PAGE, upto)).keys:
+        _extend(ids, page)
+        start = page.keys[-1]
+    links = LinkColumns([], [], [], [], [], [], [], [], [], [])
+    start = after
+    while True:
+        page_links, last = await store.link_columns(start, READ_PAGE, upto)
+        if last is None:
+            break
+        _extend(links, page_links)
+        start = last
+    return ids, links
+
+
 async def read_snapshot(store: JobStore, policy: IdentifierPolicy, rules: Rules) -> Snapshot:
     """Everything the job needs, statuses recomputed under the current rules.
 
     Paged by key, one record of compact rows per page, kept as columns: decoding a
     million records one by one, or building an object per row, costs several times
-    more than a few large lists."""
+    more than a few large lists. ``READ_CONCURRENCY`` key ranges are read at once: most
+    of a page's time is the server's, one core per query."""
+    ranges = await store.key_ranges(READ_CONCURRENCY)
+    parts = await asyncio.gather(*(_read_range(store, a, b) for a, b in ranges))
     ids = IdentifierColumns([], [], [], [], [], [], [])
-    after = ""
-    while (page := await store.identifier_columns(after, READ_PAGE)).keys:
-        _extend(ids, page)
-        after = page.keys[-1]
     links = LinkColumns([], [], [], [], [], [], [], [], [], [])
-    after = ""
-    while True:
-        page_links, last = await store.link_columns(after, READ_PAGE)
-        if last is None:
-            break
-        _extend(links, page_links)
-        after = last
+    for part_ids, part_links in parts:
+        _extend(ids, part_ids)
+        _extend(links, part_links)
     ids, index = identifier_index(ids)
     return build_snapshot(ids, index, links, policy.blocklist.reason, rules)
 
@@ -149,7 +174,7 @@ def changed_units(snapshot: Snapshot, labels: Any, rules: Rules, stats: JobStats
     """Resolve every unit (``unit_scan``); return those whose stored state differs."""
     scan = scan_changed(snapshot, labels, rules, stats.refused_by_rule)
     stats.units = scan.n_units
-    stats.units_changed = len(scan.units) + len(scan.plain)
+    stats.units_changed = len(scan.units) + len(scan.known)
     return scan
 
 
@@ -199,31 +224,32 @@ async def _bounded(jobs: Iterable[Callable[[], Awaitable[None]]], limit: int) ->
         await asyncio.gather(*running, return_exceptions=True)
 
 
-async def apply_plain(
+async def apply_known(
     store: JobStore,
-    units: list[PlainUnit],
+    units: list[KnownUnit],
     job_id: str,
     stats: JobStats,
     progress: Progress | None,
     total: int,
 ) -> list[list[str]]:
-    """Write the changed plain units from the snapshot, fenced, whole units per
-    transaction; return the units the fence turned away (a writer changed them since
-    the read: they are re-resolved under locks like any other).
+    """Write the changed units whose outcome the read gives (``unit_scan``: plain units
+    with one customer or none, units with no customer yet) from the snapshot, fenced,
+    whole units per transaction; return the units the fence turned away (a writer
+    changed them since the read: they are re-resolved under locks like any other).
 
     The fence: every member is locked before it is compared with the read, so what is
     compared is what stays until the commit. A unit passes when each member still
-    exists, counts the links the job read and has the customer the job read (or none);
-    a writer that linked into the unit or resolved it since the read fails it. Its
-    outcome is then the one ``resolve()`` gives from the read (``unit_scan``), with no
-    unit walk, no link read and no Python resolver: the first job's cost is the writes."""
+    exists, counts the links the job read (so has the status the job computed) and has
+    the customer the job read (or none); a writer that linked into the unit or resolved
+    it since the read fails it. What is written is then what ``resolve()`` gave from
+    the read, with no unit walk, no link read and no resolver in the transaction."""
     stale: list[list[str]] = []
     done = 0
 
-    def job(batch: list[PlainUnit]) -> Callable[[], Awaitable[None]]:
+    def job(batch: list[KnownUnit]) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
             nonlocal done
-            outcome, turned = await store.write_plain(batch, job_id, f"{done}/{total}")
+            outcome, turned = await store.write_known(batch, job_id, f"{done}/{total}")
             stats.outcome.add(outcome)
             stale.extend(batch[i].keys for i in turned)
             done += len(batch)
@@ -232,10 +258,8 @@ async def apply_plain(
 
         return run
 
-    await _bounded(
-        (job(b) for b in tx_batches(units, PLAIN_TX_IDENTIFIERS, lambda u: len(u.keys))),
-        APPLY_CONCURRENCY,
-    )
+    batches = tx_batches(units, KNOWN_TX_IDENTIFIERS, lambda u: len(u.keys))
+    await _bounded((job(b) for b in batches), APPLY_CONCURRENCY)
     return stale
 
 
@@ -317,13 +341,13 @@ async def run_full(
     stats.seconds["resolve"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    total = len(scan.plain) + len(scan.units)
-    stale = await apply_plain(store, scan.plain, job_id, stats, progress, total)
-    stats.plain_units = len(scan.plain) - len(stale)
-    stats.seconds["apply_plain"] = time.perf_counter() - t
+    total = len(scan.known) + len(scan.units)
+    stale = await apply_known(store, scan.known, job_id, stats, progress, total)
+    stats.known_units = len(scan.known) - len(stale)
+    stats.seconds["apply_known"] = time.perf_counter() - t
     units = scan.units + stale
     inputs = status_inputs(snapshot, units)
-    await apply_units(store, inputs, units, job_id, stats, progress, offset=stats.plain_units)
+    await apply_units(store, inputs, units, job_id, stats, progress, offset=stats.known_units)
     stats.seconds["apply"] = time.perf_counter() - t
 
     stats.customers_after = await store.count_customers()

@@ -15,9 +15,10 @@ other than one customer. Every other unit is resolved by the pure ``unit_differs
 one unit at a time, as before.
 
 A changed plain unit whose members have one customer or none has a known outcome
-(one new customer for all, or the same customer with fresh statuses and decisions), so
-the job writes it without re-resolving it (``Scan.plain``: the fenced write in
-``resolution/batch.py``).
+(one new customer for all, or the same customer with fresh statuses and decisions), and
+so has any unit none of whose identifiers has a customer yet (one new customer per
+cluster that ``resolve()`` gives): the job writes such units from its read
+(``Scan.known``: the fenced write in ``resolution/batch.py``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from graph_cdp.graph_types import FUZZY, PlainUnit
+from graph_cdp.graph_types import FUZZY, OK, KnownUnit
+from graph_cdp.resolution.clustering import resolve
 from graph_cdp.resolution.rules import Rules, limit_bucket
 from graph_cdp.resolution.snapshot import Snapshot
 from graph_cdp.resolution.unit_diff import cross_unit_refusal, unit_differs
@@ -155,15 +157,15 @@ class Scan:
     """The units whose stored state differs, by how the job writes them."""
 
     units: list[list[str]]  # re-resolved under locks (members in key order, units by label)
-    plain: list[PlainUnit]  # plain, one customer or none: the fenced write
+    known: list[KnownUnit]  # outcome known from the read: the fenced write
     n_units: int
 
 
 def changed_units(snapshot: Snapshot, labels: Ints, rules: Rules, refused: Counter[str]) -> Scan:
     """The units whose stored state differs; what the rules refused is added to
-    ``refused``. A changed plain unit whose members have one customer or none is
-    ``plain`` (its outcome is known: the fenced write), every other changed unit is in
-    ``units``."""
+    ``refused``. A changed plain unit whose members have one customer or none, and a
+    unit none of whose members has a customer, is ``known`` (the fenced write); every
+    other changed unit is in ``units``."""
     keys, cols = snapshot.keys, snapshot.cols
     n_units = int(labels.max()) + 1 if len(labels) else 0
     la, lb = labels[cols.a], labels[cols.b]
@@ -186,12 +188,24 @@ def changed_units(snapshot: Snapshot, labels: Ints, rules: Rules, refused: Count
     link_order = inside_links[np.argsort(la[inside_links], kind="stable")]
     link_bounds = np.searchsorted(la[link_order], np.arange(n_units + 1))
     stored, customer = snapshot.ids.stored, snapshot.ids.customer
+    cust = snapshot.customer_code
+    fresh = np.ones(n_units, np.bool_)
+    fresh[labels[cust >= 0]] = False
+    view = _View(snapshot, rules)
+    known: list[KnownUnit] = []
     for unit in np.flatnonzero(~plain).tolist():
         at = members[bounds[unit] : bounds[unit + 1]].tolist()
         js = link_order[link_bounds[unit] : link_bounds[unit + 1]].tolist()
         links = [snapshot.link(j) for j in js]
+        nodes = {keys[i]: snapshot.node(i) for i in at}
+        if fresh[unit]:
+            resolution = resolve(nodes, links, rules)
+            refused.update(resolution.refused.values())
+            dirty[unit] = False
+            known.append(view.unit(at, js, resolution.clusters, resolution.refused))
+            continue
         differs, counts = unit_differs(
-            {keys[i]: snapshot.node(i) for i in at},
+            nodes,
             links,
             {keys[i]: stored[i] for i in at},
             {keys[i]: customer[i] for i in at},
@@ -204,39 +218,50 @@ def changed_units(snapshot: Snapshot, labels: Ints, rules: Rules, refused: Count
         [keys[i] for i in members[bounds[u] : bounds[u + 1]].tolist()]
         for u in np.flatnonzero(dirty & ~fenced).tolist()
     ]
-    return Scan(
-        units,
-        _plain(snapshot, rules, dirty & fenced, members, bounds, link_order, link_bounds),
-        n_units,
-    )
-
-
-def _plain(
-    snapshot: Snapshot,
-    rules: Rules,
-    which: Flags,
-    members: Ints,
-    bounds: Ints,
-    link_order: Ints,
-    link_bounds: Ints,
-) -> list[PlainUnit]:
-    """The fenced write's view of each unit in ``which``."""
-    ids, cols = snapshot.ids, snapshot.cols
-    keys, ends = ids.keys, cols.ends.tolist()
-    ends_a, ends_b = cols.a.tolist(), cols.b.tolist()
-    thresholds = {kind: rules.hub_threshold(kind) for kind in set(ids.kinds)}
-    accepted = [bool(a) and r is None for a, r in zip(cols.active, cols.refused_by, strict=True)]
-    out = []
-    for unit in np.flatnonzero(which).tolist():
+    for unit in np.flatnonzero(dirty & fenced).tolist():
         at = members[bounds[unit] : bounds[unit + 1]].tolist()
         js = link_order[link_bounds[unit] : link_bounds[unit + 1]].tolist()
-        out.append(
-            PlainUnit(
-                keys=[keys[i] for i in at],
-                degrees=[ends[i] for i in at],
-                thresholds=[thresholds[ids.kinds[i]] for i in at],
-                customer=ids.customer[at[0]],
-                accept=[(keys[ends_a[j]], keys[ends_b[j]]) for j in js if not accepted[j]],
-            )
+        known.append(view.unit(at, js, [[keys[i] for i in at]], {}))
+    return Scan(units, known, n_units)
+
+
+class _View:
+    """Builds the fenced write's view of a unit from the snapshot's columns."""
+
+    def __init__(self, snapshot: Snapshot, rules: Rules) -> None:
+        self.snapshot = snapshot
+        ids, cols = snapshot.ids, snapshot.cols
+        self.ends = cols.ends.tolist()
+        self.ends_a, self.ends_b = cols.a.tolist(), cols.b.tolist()
+        self.thresholds = {kind: rules.hub_threshold(kind) for kind in set(ids.kinds)}
+
+    def unit(
+        self,
+        at: list[int],
+        js: list[int],
+        clusters: list[list[str]],
+        refused: dict[tuple[str, str], str],
+    ) -> KnownUnit:
+        s = self.snapshot
+        ids, cols, keys = s.ids, s.cols, s.ids.keys
+        decisions = []
+        status = s.status
+        for j in js:
+            ia, ib = self.ends_a[j], self.ends_b[j]
+            a, b = keys[ia], keys[ib]
+            rule = refused.get((a, b) if a <= b else (b, a))
+            # A link of an inactive identifier is written whatever was stored: the write
+            # refuses every such link by precedence first, and the resolver's rule is last.
+            inactive = status[ia] != OK or status[ib] != OK
+            if inactive or (cols.active[j], cols.refused_by[j]) != (rule is None, rule):
+                decisions.append((a, b, rule is None, rule))
+        return KnownUnit(
+            keys=[keys[i] for i in at],
+            degrees=[self.ends[i] for i in at],
+            thresholds=[self.thresholds[ids.kinds[i]] for i in at],
+            statuses=[s.status[i] for i in at],
+            blocked=[s.blocked_at[i] for i in at],
+            customer=ids.customer[at[0]],
+            clusters=clusters,
+            decisions=decisions,
         )
-    return out

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from neo4j import AsyncManagedTransaction
 
-from graph_cdp.graph_types import PlainUnit, Unit, UnitChanges, UnitMember
+from graph_cdp.graph_types import KnownUnit, Unit, UnitChanges, UnitMember
 from graph_cdp.store.driver import run
 from graph_cdp.store.records import stored_links, unit_member
 
@@ -76,20 +76,37 @@ async def write_changes(
         await run(tx, "set_link_decisions", rows=decided, now=now)
 
 
-async def fence_plain(
-    tx: AsyncManagedTransaction, units: Sequence[PlainUnit], now: datetime
+async def fence_known(
+    tx: AsyncManagedTransaction, units: Sequence[KnownUnit], now: datetime
 ) -> set[int]:
     """Lock every member of ``units``; the positions of the units the store no longer
-    holds as the job read them (see ``fence_plain_units.cypher``)."""
+    holds as the job read them (see ``fence_known_units.cypher``)."""
     rows = [
-        {"unit": n, "key": k, "degree": d, "threshold": t, "customer": u.customer}
+        {
+            "unit": n,
+            "key": k,
+            "degree": d,
+            "threshold": t,
+            "status": st,
+            "blocked": b,
+            "customer": u.customer,
+        }
         for n, u in enumerate(units)
-        for k, d, t in zip(u.keys, u.degrees, u.thresholds, strict=True)
+        for k, d, t, st, b in zip(
+            u.keys, u.degrees, u.thresholds, u.statuses, u.blocked, strict=True
+        )
     ]
-    return {r["unit"] for r in await run(tx, "fence_plain_units", rows=rows, now=now)}
+    return {r["unit"] for r in await run(tx, "fence_known_units", rows=rows, now=now)}
 
 
-async def set_ok_statuses(tx: AsyncManagedTransaction, units: Sequence[PlainUnit]) -> None:
-    rows = [{"key": k, "degree": d} for u in units for k, d in zip(u.keys, u.degrees, strict=True)]
+async def set_known_statuses(tx: AsyncManagedTransaction, units: Sequence[KnownUnit]) -> None:
+    """Degrees, statuses and their reasons as the job computed them (fenced)."""
+    rows = [
+        {"key": k, "degree": d, "threshold": t, "status": st, "blocked": b}
+        for u in units
+        for k, d, t, st, b in zip(
+            u.keys, u.degrees, u.thresholds, u.statuses, u.blocked, strict=True
+        )
+    ]
     if rows:
-        await run(tx, "set_ok_statuses", rows=rows)
+        await run(tx, "set_known_statuses", rows=rows)

@@ -31,7 +31,7 @@ from graph_cdp.services import CdpService
 from graph_cdp.store import Store
 
 batch.UNITS_PER_TX_IDENTIFIERS = 3
-batch.PLAIN_TX_IDENTIFIERS = 3
+batch.KNOWN_TX_IDENTIFIERS = 3
 STRICT = Rules(
     hub_thresholds=MappingProxyType(dict.fromkeys(DEFAULT_HUB_THRESHOLDS, 2)),
     default_hub_threshold=2,

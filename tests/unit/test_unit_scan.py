@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from types import MappingProxyType
 
@@ -130,42 +131,52 @@ def test_the_scan_changes_what_resolving_every_unit_changes(
     refused: Counter[str] = Counter()
     scan = changed_units(snapshot, unit_labels(snapshot), rules, refused)
     expected, expected_refused = _reference(snapshot, rules)
-    assert sorted(scan.units + [p.keys for p in scan.plain]) == sorted(expected)
+    assert sorted(scan.units + [p.keys for p in scan.known]) == sorted(expected)
     assert +refused == +expected_refused
     assert scan.n_units == len(set(unit_labels(snapshot).tolist()))
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(graphs(), graphs(odd=False)))
-def test_a_plain_unit_written_from_the_read_is_what_the_locked_re_resolve_writes(
+def test_a_unit_written_from_the_read_is_what_the_locked_re_resolve_writes(
     graph: tuple[Snapshot, Rules],
 ) -> None:
-    """The fenced write's outcome (one customer, new where none, every member ``ok`` and
-    every link inside accepted) is the plan the locked re-resolve makes of the same unit."""
+    """The fenced write's outcome (statuses, a new customer per cluster where the unit
+    had none, the link decisions) is the plan the locked re-resolve makes of the same
+    unit, from the same read."""
     snapshot, rules = graph
     scan = changed_units(snapshot, unit_labels(snapshot), rules, Counter())
-    for plain in scan.plain:
-        keys = set(plain.keys)
+    made = itertools.count()
+    for known in scan.known:
+        keys = set(known.keys)
         links = [ln for ln in snapshot.links if ln.a in keys and ln.b in keys]
         unit = Unit(
-            nodes={k: snapshot.nodes[k] for k in plain.keys},
+            nodes={k: snapshot.nodes[k] for k in known.keys},
             links=links,
-            current={k: snapshot.customer[k] for k in plain.keys},
-            created_at={plain.customer: 0} if plain.customer else {},
+            current={k: snapshot.customer[k] for k in known.keys},
+            created_at={known.customer: 0} if known.customer else {},
             decisions={ln.pair: snapshot.decisions[ln.pair] for ln in links},
         )
-        _, changes, _ = plan_unit(unit, rules, lambda: "new")
-        assert {snapshot.customer[k] for k in plain.keys} == {plain.customer}
-        if plain.customer is None:
-            assert changes.created == [("new", None)]
-            assert changes.assign == dict.fromkeys(plain.keys, "new")
+        _, changes, _ = plan_unit(unit, rules, lambda: f"new{next(made)}")
+        assert {snapshot.customer[k] for k in known.keys} == {known.customer}
+        if known.customer is None:
+            assert len(changes.created) == len(known.clusters)
+            parts: dict[str, set[str]] = {}
+            for key, cid in changes.assign.items():
+                parts.setdefault(cid, set()).add(key)
+            assert sorted(map(sorted, parts.values())) == sorted(map(sorted, known.clusters))
         else:
             assert (changes.created, changes.assign) == ([], {})
+            assert known.clusters == [known.keys]
         assert changes.merges == []
-        assert sorted(changes.decisions) == sorted((a, b, True, None) for a, b in plain.accept)
-        assert all(snapshot.nodes[k].status == "ok" for k in plain.keys)
+        written = {(a, b): (active, rule) for a, b, active, rule in known.decisions}
+        for a, b, active, rule in changes.decisions:
+            assert written[(a, b)] == (active, rule)
+        for (a, b), decision in written.items():  # the rest: a link of an inactive end
+            assert decision == snapshot.decisions[(a, b)] or (a, b, *decision) in changes.decisions
+        assert known.statuses == [snapshot.nodes[k].status for k in known.keys]
         ends = Counter(k for ln in snapshot.links for k in {ln.a, ln.b})
-        assert plain.degrees == [ends[k] for k in plain.keys]
+        assert known.degrees == [ends[k] for k in known.keys]
 
 
 @settings(max_examples=300, deadline=None)

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 from neo4j import AsyncManagedTransaction
 
-from graph_cdp.graph_types import PlainUnit
+from graph_cdp.graph_types import KnownUnit
 from graph_cdp.resolution.batch import run_full
 from graph_cdp.resolution.incremental import Outcome
-from graph_cdp.resolve_units import JobUnits, write_plain_units
+from graph_cdp.resolve_units import JobUnits, write_known_units
 from graph_cdp.services import CdpService
 from graph_cdp.store import Store
 from tests.integration.helpers import ev, partition
@@ -28,13 +28,13 @@ class WriterBetween(JobUnits):
         self.events = events
         self.turned: list[int] = []
 
-    async def write_plain(
-        self, units: Sequence[PlainUnit], job_id: str, progress: str
+    async def write_known(
+        self, units: Sequence[KnownUnit], job_id: str, progress: str
     ) -> tuple[Outcome, list[int]]:
         if self.events:
             await self.service.ingest_events(self.events)  # resolved on write
             self.events = []
-        outcome, turned = await super().write_plain(units, job_id, progress)
+        outcome, turned = await super().write_known(units, job_id, progress)
         self.turned.extend(turned)
         return outcome, turned
 
@@ -58,7 +58,7 @@ async def test_a_unit_written_since_the_read_is_re_resolved_under_locks(
 
     assert stats.units_changed == 3
     assert len(units.turned) == 1  # Ann's unit: her email counts one more link
-    assert stats.plain_units == 2  # Bob's and Cy's, written from the read
+    assert stats.known_units == 2  # Bob's and Cy's, written from the read
     assert await partition(store) == {
         frozenset({"email:ann@mail.io", "cookie_id:k-ann", "phone:+12123559999"}),
         frozenset({"email:bob@mail.io", "phone:+12123551000"}),
@@ -74,20 +74,31 @@ async def test_the_fence_turns_away_a_unit_that_gained_a_customer_or_a_link(
 ) -> None:
     await _load(service)
     await service.ingest_events([ev("e", ("email", "cy@mail.io"))])  # Cy is resolved now
-    read = [
-        PlainUnit(
+
+    def read(keys: list[str], degrees: list[int], accept: list[tuple[str, str]]) -> KnownUnit:
+        return KnownUnit(
+            keys=keys,
+            degrees=degrees,
+            thresholds=[25] * len(keys),
+            statuses=["ok"] * len(keys),
+            blocked=[None] * len(keys),
+            customer=None,
+            clusters=[keys],
+            decisions=[(a, b, True, None) for a, b in accept],
+        )
+
+    units = [
+        read(
             ["cookie_id:k-ann", "email:ann@mail.io"],
             [1, 1],
-            [25, 25],
-            None,
             [("cookie_id:k-ann", "email:ann@mail.io")],
         ),
-        PlainUnit(["email:bob@mail.io", "phone:+12123551000"], [1, 2], [25, 25], None, []),
-        PlainUnit(["email:cy@mail.io"], [0], [25], None, []),
+        read(["email:bob@mail.io", "phone:+12123551000"], [1, 2], []),
+        read(["email:cy@mail.io"], [0], []),
     ]
 
     async def work(tx: AsyncManagedTransaction) -> tuple[Outcome, list[int]]:
-        return await write_plain_units(tx, read, datetime.now(UTC), job_id="job-fence")
+        return await write_known_units(tx, units, datetime.now(UTC), job_id="job-fence")
 
     outcome, turned = await store.write(work)
     # Bob's phone was read with a link it does not have; Cy has a customer now.
