@@ -12,6 +12,7 @@ turns scored pairs into links and candidates, so the two cannot drift.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.resolve_units import resolve_seeds
 from graph_cdp.store import run
+
+log = logging.getLogger("graph_cdp.matching")
 
 Pair = tuple[str, str]
 
@@ -182,11 +185,17 @@ def stale_records(
 
 
 class ModelCache:
-    """The stored model, loaded once per id: every write scores with the newest one."""
+    """The stored model, loaded once per id: every write scores with the newest one.
+
+    A newest model that does not fit the configured comparisons (trained before an
+    upgrade changed a comparison's levels, or before the configuration added one) is
+    set aside, logged once, as if none were stored: writes keep their identity
+    resolution and score nothing, and the next full job trains one that fits."""
 
     def __init__(self, config: MatchConfig) -> None:
         self.config = config
         self._matchers: dict[str, Matcher] = {}
+        self._misfits: set[str] = set()
 
     async def current(self, tx: AsyncManagedTransaction) -> Matcher | None:
         found = await self.current_with_id(tx)
@@ -197,11 +206,22 @@ class ModelCache:
         if not rows:
             return None
         model_id = str(rows[0]["id"])
+        if model_id in self._misfits:
+            return None
         matcher = self._matchers.get(model_id)
         if matcher is None:
             found = await run(tx, "get_match_model", id=model_id)
             model = MatchModel.from_json(found[0]["json"])
-            matcher = self._matchers[model_id] = Matcher(self.config, model)
+            matcher = Matcher(self.config)
+            reason = matcher.misfit(model)
+            if reason is not None:
+                self._misfits.add(model_id)
+                log.warning(
+                    "match model %s set aside until a full job trains one: %s", model_id, reason
+                )
+                return None
+            matcher.use(model)
+            self._matchers[model_id] = matcher
         return model_id, matcher
 
 

@@ -19,6 +19,7 @@ from metaphone import doublemetaphone
 
 from graph_cdp.errors import ConfigurationError
 from graph_cdp.matching.records import MatchRecord
+from graph_cdp.resolution.names import first_name_forms
 
 Part = Callable[[MatchRecord], tuple[str, ...]]
 
@@ -29,6 +30,10 @@ def _one(value: str | None) -> tuple[str, ...]:
 
 def _metaphone(value: str | None) -> tuple[str, ...]:
     return _one(doublemetaphone(value)[0] if value else None)
+
+
+def _forms(value: str | None) -> tuple[str, ...]:
+    return tuple(sorted(first_name_forms(value))) if value else ()
 
 
 def _email_locals(record: MatchRecord) -> tuple[str, ...]:
@@ -52,6 +57,8 @@ PARTS: dict[str, tuple[Part, tuple[str, ...]]] = {
     "first_initial": (lambda r: _one((r.traits.first_name or "")[:1]), ("first_name",)),
     "last_initial": (lambda r: _one((r.traits.last_name or "")[:1]), ("last_name",)),
     "first_metaphone": (lambda r: _metaphone(r.traits.first_name), ("first_name",)),
+    # The name with its nicknames and what it is a nickname of: "mandy" meets "amanda".
+    "first_forms": (lambda r: _forms(r.traits.first_name), ("first_name",)),
     "last_metaphone": (lambda r: _metaphone(r.traits.last_name), ("last_name",)),
     "birth_date": (lambda r: _date(r, "%Y%m%d"), ("birth_date",)),
     "birth_year": (lambda r: _date(r, "%Y"), ("birth_date",)),

@@ -14,7 +14,10 @@ probabilities (the posterior of Fellegi-Sunter, prior included):
 no longer the same person, whatever else agrees. Twins, family members and a junior
 and senior at one address agree on so much else (surname, address, even birth date)
 that a learned m, small as it is, would still be outweighed; these two levels act as
-the veto. Set them to ``{}`` to let EM learn them (as the FEBRL configuration does,
+the veto. ``birth_date.decade`` (only the decade differs) is pinned at 1e-6: a slip
+of one digit or a junior and a senior, which names and an address cannot tell apart,
+so it weighs near -8 and needs an agreeing identifier (a mistyped email, a phone) to
+merge. Set them to ``{}`` to let EM learn them (as the FEBRL configuration does,
 where such disagreements are typing errors of one person).
 """
 
@@ -42,6 +45,8 @@ DEFAULT_BLOCKING = (
     "last_metaphone+first_initial",
     "first_metaphone+last_initial",
     "last_metaphone+postal_code",
+    # A nickname on one side and the name on the other ("mandy" and "amanda").
+    "last_metaphone+first_forms",
 )
 
 
@@ -70,7 +75,11 @@ class MatchConfig:
     tf_weight: float = 1.0
     tf_minimum_u: float = 1e-6
     fixed_m: Mapping[str, float] = field(
-        default_factory=lambda: {"first_name.else": 1e-9, "birth_date.else": 1e-9}
+        default_factory=lambda: {
+            "first_name.else": 1e-9,
+            "birth_date.else": 1e-9,
+            "birth_date.decade": 1e-6,
+        }
     )
     day_first: bool = False  # dates typed with slashes: day first (see graph_cdp.dates)
     link_only: bool = False  # compare only records of different sources (FEBRL4)

@@ -58,23 +58,27 @@ class Matcher:
 
     # -- the model ---------------------------------------------------------------
 
-    def use(self, model: MatchModel) -> None:
+    def misfit(self, model: MatchModel) -> str | None:
+        """Why ``model`` cannot score with this configuration, or None when it can."""
         missing = [c.name for c in self.comparisons if c.name not in model.comparisons]
         if missing:
-            raise ConfigurationError(f"match model lacks comparisons {', '.join(missing)}")
+            return f"match model lacks comparisons {', '.join(missing)}"
         # A model trained before a comparison's levels changed would weigh each level
-        # by another's m and u: refuse it, and say how to get a fitting one.
+        # by another's m and u.
         stale = [
             c.name
             for c in self.comparisons
             if tuple(p.level for p in model.comparisons[c.name]) != c.levels
         ]
         if stale:
+            return f"match model has other levels for {', '.join(stale)} than this version"
+        return None
+
+    def use(self, model: MatchModel) -> None:
+        reason = self.misfit(model)
+        if reason is not None:
             raise ConfigurationError(
-                f"match model has other levels for {', '.join(stale)} than this version: "
-                "delete the (:MatchModel) nodes and run a full job (or `graph-cdp match "
-                "train`) to train a model for it",
-                comparisons=stale,
+                f"{reason}: run a full job (or `graph-cdp match train`) to train a model that fits"
             )
         self.model = model
         self._weights = [model.level_weights(c.name) for c in self.comparisons]

@@ -3,8 +3,11 @@ the incremental job scoring what deferred writes left unresolved."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from graph_cdp.matching.defaults import default_model
+from graph_cdp.matching.model import LevelParameters
 from graph_cdp.services import CdpService
 from graph_cdp.store import Store
 from tests.integration.helpers import customer_of, link
@@ -105,3 +108,28 @@ async def test_an_incremental_job_scores_what_deferred_writes_left(
     assert full.stats["matching"]["linksDeleted"] == 0
     assert full.stats["matching"]["recordsWritten"] == 0
     assert (await service.check()).ok
+
+
+async def test_a_model_of_an_earlier_version_is_set_aside_until_a_job_trains_one(
+    service: CdpService, store: Store
+) -> None:
+    # A model stored before the birth date comparison gained its decade level.
+    old = default_model()
+    old.comparisons["birth_date"] = [
+        LevelParameters(level, 0.2, 0.2)
+        for level in ("exact", "day_month_swapped", "one_digit", "year_month", "else")
+    ]
+    await store.execute(
+        "create_match_model", id="model_old", now=datetime.now(UTC), json=old.to_json(), records=0
+    )
+    # Writes keep resolving identity and score nothing with it: no error, no fuzzy link.
+    await service.ingest_events(_kate())
+    assert await customer_of(store, WEB_KEY) != await customer_of(store, STORE_KEY)
+    assert await customer_of(store, WEB_KEY) is not None
+    # The next full job stores a model that fits, and matches with it.
+    job = await service.run_resolution("full")
+    assert job.status == "succeeded", job.error
+    assert job.stats["matching"]["modelId"] != "model_old"
+    assert job.stats["matching"]["fuzzyLinks"] == 1
+    assert await customer_of(store, WEB_KEY) == await customer_of(store, STORE_KEY)
+    assert len(await _models(store)) == 2  # the old one is kept, not used

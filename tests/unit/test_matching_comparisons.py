@@ -30,7 +30,10 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("first_name", {"first_name": "william"}, {"first_name": "bill"}, "nickname"),
     ("first_name", {"first_name": "liz"}, {"first_name": "elizabeth"}, "nickname"),
     ("first_name", {"first_name": "williams"}, {"first_name": "william"}, "jaro_winkler>=0.92"),
-    ("first_name", {"first_name": "catherine"}, {"first_name": "kathryn"}, "metaphone"),
+    # A spelling of a nickname's name, or a nickname typed with a slip.
+    ("first_name", {"first_name": "catherine"}, {"first_name": "kathryn"}, "nickname"),
+    ("first_name", {"first_name": "richard"}, {"first_name": "dikc"}, "nickname"),
+    ("first_name", {"first_name": "christopher"}, {"first_name": "kristofer"}, "metaphone"),
     ("first_name", {"first_name": "marta"}, {"first_name": "maria"}, "jaro_winkler>=0.80"),
     ("first_name", {"first_name": "j"}, {"first_name": "james"}, "initial"),
     ("first_name", {"first_name": "john"}, {"first_name": "peter"}, "else"),
@@ -62,8 +65,9 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
         {"birth_date": D(1985, 3, 21)},
         "one_digit",
     ),  # transposed
-    # A changed decade is a junior and a senior, never a typo, transposed or not.
-    ("birth_date", {"birth_date": D(1964, 3, 14)}, {"birth_date": D(1994, 3, 14)}, "else"),
+    # A changed decade is a level of its own (a slip, or a junior and a senior); a
+    # transposition into the decade is not a typo.
+    ("birth_date", {"birth_date": D(1964, 3, 14)}, {"birth_date": D(1994, 3, 14)}, "decade"),
     ("birth_date", {"birth_date": D(1985, 3, 14)}, {"birth_date": D(1958, 3, 14)}, "else"),
     ("birth_date", {"birth_date": D(1985, 3, 14)}, {"birth_date": D(1985, 3, 28)}, "year_month"),
     ("birth_date", {"birth_date": D(1985, 3, 14)}, {"birth_date": D(1962, 11, 2)}, "else"),
@@ -149,10 +153,18 @@ def test_trait_levels(name: str, a: dict[str, Any], b: dict[str, Any], expected:
         (("tim.gonzalez@gmail.com",), ("tim.gonzales@gmail.com",), "local_typo"),
         (("tim.gonzalez@gmail.com",), ("tmi.gonzalez@gmial.com",), "local_typo"),
         (("greenmateo63@icloud.com",), ("green.mateo63@icloud.com",), "local_typo"),
+        (("awilson217@comcast.net",), ("awilso2n17@comcast.net",), "local_typo"),
+        # Another separator and another letter: two namesakes' mailboxes.
+        (("josephkhan@gmail.com",), ("jsoeph.khan@gmail.com",), "else"),
+        (("noah.baker768@yahoo.com",), ("noahbaker78@yahoo.com",), "else"),
+        # A dropped or swapped digit, the letters kept.
+        (("sscott98@proton.me",), ("sscott8@proton.me",), "local_typo"),
+        (("hiroshipatel175@gmail.com",), ("hiroshipatel157@gmail.com",), "local_typo"),
         # Namesakes' mailboxes: another separator, another number, a longer form.
         (("john.white@gmail.com",), ("johnwhite@gmail.com",), "else"),
         (("mjohnson@gmail.com",), ("mjohnson4@gmail.com",), "else"),
-        (("sscott98@proton.me",), ("sscott8@proton.me",), "else"),
+        (("mtaylor64@gmail.com",), ("mtaylor94@gmail.com",), "else"),
+        (("sscott98@proton.me",), ("sscottt8@proton.me",), "else"),
         (("wei_nelson849@yahoo.com",), ("wei_nelson@yahoo.com",), "else"),
         (("tim.gonzalez@gmail.com",), ("ann.lee@gmail.com",), "else"),
         (("x@a.org", "tim.gonzalez@gmail.com"), ("tim.gonzalez@gmail.com",), "exact"),

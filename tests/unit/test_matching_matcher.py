@@ -319,4 +319,7 @@ def test_a_model_trained_for_other_levels_is_refused() -> None:
     ]
     with pytest.raises(ConfigurationError, match="other levels for email"):
         Matcher(MatchConfig(), model)
+    assert Matcher(MatchConfig()).misfit(model) == (
+        "match model has other levels for email than this version"
+    )
     assert Matcher(MatchConfig(), default_model()).model is not None
