@@ -13,6 +13,7 @@ incremental scoring equals batch scoring because both use the stored model uncha
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -193,7 +194,17 @@ async def match_all(
 ) -> bool:
     """Recompute every record and score; write what differs. True when links changed."""
     stats = MatchStats()
+    seconds: dict[str, float] = {}
+    began = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal began
+        now = time.perf_counter()
+        seconds[name] = round(now - began, 3)
+        began = now
+
     _, records, stored = await records_and_stored(store, snapshot, rules)
+    lap("records")
     stats.records = len(records)
     current = await store.read(models.current_with_id)
     starting = current is not None and _is_default(current[1])
@@ -212,7 +223,9 @@ async def match_all(
     elif starting:
         stats.extra["defaultModel"] = True
     stats.model_id, matcher = current
+    lap("train")
     pairs, blocking = matcher.candidates([r.record for r in records.values()])
+    lap("score")
     stats.pairs_compared = blocking.pairs_compared
     stats.extra["pairsByRule"] = blocking.pairs_by_rule
     stats.extra["blocksSkipped"] = blocking.blocks_skipped
@@ -226,7 +239,10 @@ async def match_all(
     changes = diff(plan, links, candidates)
     changed, removed = stale_records(matcher, records, stored)
     rows = record_rows(matcher, changed.values())
+    lap("plan")
     await _write_in_chunks(store, changes, rows, sorted(set(changed) | set(removed)))
+    lap("write")
+    stats.extra["seconds"] = seconds
     stats.records_written = len(changed)
     stats.extra["recordsCleared"] = len(removed)
     stats.links_written, stats.links_deleted = len(changes.upsert_links), len(changes.delete_links)

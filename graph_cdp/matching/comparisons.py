@@ -40,10 +40,7 @@ class Prepared:
     """A record's values in the shapes the comparisons need, computed once."""
 
     first: str | None
-    first_codes: frozenset[str]
-    first_forms: frozenset[str]
     last: str | None
-    last_codes: frozenset[str]
     dob: str | None  # "YYYYMMDD"
     street: str | None
     city: str | None
@@ -66,10 +63,7 @@ def prepare(record: MatchRecord) -> Prepared:
     phones = tuple(d for d in ("".join(c for c in p if c.isdigit()) for p in record.phones) if d)
     return Prepared(
         first=t.first_name,
-        first_codes=phonetic(t.first_name) if t.first_name else frozenset(),
-        first_forms=first_name_forms(t.first_name) if t.first_name else frozenset(),
         last=t.last_name,
-        last_codes=phonetic(t.last_name) if t.last_name else frozenset(),
         dob=t.birth_date.strftime("%Y%m%d") if t.birth_date else None,
         street=t.street,
         city=t.city,
@@ -107,19 +101,23 @@ def _first_name(a: Prepared, b: Prepared) -> int:
     x, y = a.first, b.first
     if x is None or y is None:
         return NULL
-    if x == y:
-        return 0
-    if y in a.first_forms or x in b.first_forms:
+    return 0 if x == y else _first_level(x, y)
+
+
+@functools.lru_cache(maxsize=262144)
+def _first_level(x: str, y: str) -> int:
+    """The level of two different first names (a function of the names alone, and the
+    same names meet again and again: cached)."""
+    fx, fy = first_name_forms(x), first_name_forms(y)
+    if y in fx or x in fy:
         return 1
     jw = _jw(x, y)
     if jw >= 0.92:
         return 2
     # A nickname typed with a slip ("dikc" for dick, of richard): a nickname still.
-    if any(_jw(f, y) >= 0.92 for f in a.first_forms) or any(
-        _jw(f, x) >= 0.92 for f in b.first_forms
-    ):
+    if any(_jw(f, y) >= 0.92 for f in fx) or any(_jw(f, x) >= 0.92 for f in fy):
         return 1
-    if a.first_codes & b.first_codes:
+    if phonetic(x) & phonetic(y):
         return 3
     if jw >= 0.80:
         return 4
@@ -134,16 +132,22 @@ def _last_name(a: Prepared, b: Prepared) -> int:
         return NULL
     if x == y:
         return 0
+    level = _last_level(x, y)
+    # Given and family names typed in each other's place.
+    if level == 5 and a.first is not None and x == b.first and y == a.first:
+        return 4
+    return level
+
+
+@functools.lru_cache(maxsize=262144)
+def _last_level(x: str, y: str) -> int:
     jw = _jw(x, y)
     if jw >= 0.92:
         return 1
-    if a.last_codes & b.last_codes:
+    if phonetic(x) & phonetic(y):
         return 2
     if jw >= 0.80:
         return 3
-    # Given and family names typed in each other's place.
-    if a.first is not None and b.first is not None and x == b.first and y == a.first:
-        return 4
     return 5
 
 
@@ -238,6 +242,7 @@ def _national_id(a: Prepared, b: Prepared) -> int:
     return 1 if distance <= 1 else 2 if distance <= 2 else 3
 
 
+@functools.lru_cache(maxsize=65536)
 def _local_key(local: str) -> tuple[str, str]:
     """A local part's letters and digits (separators dropped), and its digits alone."""
     return "".join(ch for ch in local if ch.isalnum()), "".join(ch for ch in local if ch.isdigit())
@@ -258,7 +263,7 @@ def _local_typo(x: str, y: str) -> bool:
     number on one side only is a namesake's (``mjohnson`` taken, ``mjohnson4`` given).
     """
     (kx, dx), (ky, dy) = _local_key(x), _local_key(y)
-    if min(len(kx), len(ky)) < 5:
+    if min(len(kx), len(ky)) < 5 or abs(len(kx) - len(ky)) > 1:
         return False
     if kx == ky:
         return bool(dx)  # separators only: the same number must follow
@@ -273,6 +278,12 @@ def _local_typo(x: str, y: str) -> bool:
     return bool(dx and dy) and moved and "".join(lx) == "".join(ly)
 
 
+@functools.lru_cache(maxsize=16384)
+def _near_domains(a: str, b: str) -> bool:
+    """A mistyped domain (``gmial.com``): few domains, many pairs, so cached."""
+    return _dl(a, b) <= 2
+
+
 def _email(a: Prepared, b: Prepared) -> int:
     """Exact; the same local part at a mistyped domain (``gmial.com``); a typo in the
     local part at the same (or a mistyped) domain; else. The same local part at another
@@ -284,7 +295,7 @@ def _email(a: Prepared, b: Prepared) -> int:
     best = 3
     for la, da in a.emails:
         for lb, db in b.emails:
-            domains = da == db or _dl(da, db) <= 2
+            domains = da == db or _near_domains(da, db)
             if la == lb:
                 level = 0 if da == db else 1 if domains else 3
             elif domains and _local_typo(la, lb):

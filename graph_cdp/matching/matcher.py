@@ -287,15 +287,41 @@ class Matcher:
         prepared: Sequence[Prepared],
         pairs: Sequence[tuple[int, int]],
     ) -> list[ScoredPair]:
+        if not pairs:
+            return []
         floor = _logit2(self.config.review_threshold)
         out = []
-        for i, j in pairs:
-            if records[i].id == records[j].id:
-                continue
-            weight, _ = self._score_prepared(prepared[i], prepared[j])
-            if weight >= floor:
+        for k in np.flatnonzero(self._weights_of(prepared, pairs) >= floor).tolist():
+            i, j = pairs[k]
+            if records[i].id != records[j].id:
                 out.append(self._pair(records[i], records[j], prepared[i], prepared[j]))
         return out
+
+    def _weights_of(
+        self, prepared: Sequence[Prepared], pairs: Sequence[tuple[int, int]]
+    ) -> npt.NDArray[np.float64]:
+        """Every pair's match weight at once: the level vectors (one comprehension per
+        comparison) looked up in each comparison's weights, null weighing 0, and the
+        term-frequency adjustment of exact levels from a per-record array."""
+        model = self._require_model()
+        levels = self._vectors(prepared, pairs).astype(np.int64) + 1  # null (-1) -> 0
+        first = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+        total = np.full(len(pairs), model.prior_weight)
+        for c, comp in enumerate(self.comparisons):
+            column = levels[:, c]
+            total += np.array([0.0, *self._weights[c]])[column]
+            if comp.tf_attr is None or comp.name not in model.tf:
+                continue
+            adjust: dict[str, float] = {}
+            for p in prepared:
+                value = getattr(p, comp.tf_attr)
+                if value is not None and value not in adjust:
+                    adjust[value] = model.tf_adjustment(comp.name, value)
+            per_record = np.array(
+                [adjust.get(getattr(p, comp.tf_attr), 0.0) for p in prepared], dtype=np.float64
+            )
+            total += np.where(column == 1, per_record[first], 0.0)
+        return total
 
     def candidates_for(
         self, touched: Sequence[MatchRecord], others: Sequence[MatchRecord]

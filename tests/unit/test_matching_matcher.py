@@ -20,6 +20,8 @@ from graph_cdp.matching import (
     default_model,
     load_match_config,
 )
+from graph_cdp.matching.blocking import blocked_pairs
+from graph_cdp.matching.comparisons import prepare
 from graph_cdp.matching.model import LevelParameters
 
 FIRST = [
@@ -323,3 +325,23 @@ def test_a_model_trained_for_other_levels_is_refused() -> None:
         "match model has other levels for email than this version"
     )
     assert Matcher(MatchConfig(), default_model()).model is not None
+
+
+def test_weights_of_all_pairs_at_once_are_each_pairs_score(
+    trained: Matcher, population: list[MatchRecord]
+) -> None:
+    # The batch filter (level vectors, weight tables, per-record tf arrays) gives every
+    # blocked pair the weight its waterfall sums to, tf adjustments included.
+    cfg = trained.config
+    pairs, _ = blocked_pairs(population, cfg.blocking_rules, max_block_size=cfg.max_block_size)
+    prepared = [prepare(r) for r in population]
+    weights = trained._weights_of(prepared, pairs)
+    expected = [trained.score(population[i], population[j]).weight for i, j in pairs]
+    assert len(pairs) > 1000
+    assert weights.tolist() == pytest.approx(expected, abs=1e-9)
+    adjusted = [
+        k
+        for k, (i, j) in enumerate(pairs)
+        if population[i].traits.last_name == population[j].traits.last_name
+    ]
+    assert adjusted  # some pairs take the tf adjustment of an exact surname
