@@ -24,6 +24,7 @@ import jellyfish
 from metaphone import doublemetaphone
 
 from graph_cdp.matching.records import MatchRecord
+from graph_cdp.resolution.mailboxes import local_typo, near_domains
 from graph_cdp.resolution.names import first_name_forms
 
 NULL = -1
@@ -242,48 +243,6 @@ def _national_id(a: Prepared, b: Prepared) -> int:
     return 1 if distance <= 1 else 2 if distance <= 2 else 3
 
 
-@functools.lru_cache(maxsize=65536)
-def _local_key(local: str) -> tuple[str, str]:
-    """A local part's letters and digits (separators dropped), and its digits alone."""
-    return "".join(ch for ch in local if ch.isalnum()), "".join(ch for ch in local if ch.isdigit())
-
-
-def _local_typo(x: str, y: str) -> bool:
-    """One slip of a clerk's finger in a local part, not another person's mailbox.
-
-    Local parts are made of names (``tim.gonzalez``, ``tgonzalez``, ``gonzalez.tim``), so
-    two namesakes' mailboxes are alike in every way that does not change a letter: a
-    dot or underscore more, another number at the end. Only a dropped, doubled,
-    swapped or replaced *letter* with the digits and separators kept is taken as a
-    typo; a difference in separators alone counts only when the same digits (a birth
-    year, a serial) follow.
-    With the letters kept, a dropped, added or swapped *digit* is a typo too
-    (``sscott98`` and ``sscott8``, ``patel175`` and ``patel157``), but a replaced one is
-    another number (``mtaylor64`` and ``mtaylor94`` are a senior and a junior), and a
-    number on one side only is a namesake's (``mjohnson`` taken, ``mjohnson4`` given).
-    """
-    (kx, dx), (ky, dy) = _local_key(x), _local_key(y)
-    if min(len(kx), len(ky)) < 5 or abs(len(kx) - len(ky)) > 1:
-        return False
-    if kx == ky:
-        return bool(dx)  # separators only: the same number must follow
-    # One slip in the local part as typed: another separator *and* another letter
-    # (``josephkhan`` and ``jsoeph.khan``) is how two namesakes' mailboxes differ.
-    if _dl(x, y) != 1:
-        return False
-    if dx == dy:
-        return True
-    lx, ly = (ch for ch in kx if ch.isalpha()), (ch for ch in ky if ch.isalpha())
-    moved = len(dx) != len(dy) or sorted(dx) == sorted(dy)
-    return bool(dx and dy) and moved and "".join(lx) == "".join(ly)
-
-
-@functools.lru_cache(maxsize=16384)
-def _near_domains(a: str, b: str) -> bool:
-    """A mistyped domain (``gmial.com``): few domains, many pairs, so cached."""
-    return _dl(a, b) <= 2
-
-
 def _email(a: Prepared, b: Prepared) -> int:
     """Exact; the same local part at a mistyped domain (``gmial.com``); a typo in the
     local part at the same (or a mistyped) domain; else. The same local part at another
@@ -295,10 +254,10 @@ def _email(a: Prepared, b: Prepared) -> int:
     best = 3
     for la, da in a.emails:
         for lb, db in b.emails:
-            domains = da == db or _near_domains(da, db)
+            domains = da == db or near_domains(da, db)
             if la == lb:
                 level = 0 if da == db else 1 if domains else 3
-            elif domains and _local_typo(la, lb):
+            elif domains and local_typo(la, lb):
                 level = 2
             else:
                 continue

@@ -40,7 +40,10 @@ component at a time, on every write) and the batch job (everything) agree.
    match weight first, under the limits of 2; a rejected pair (a reviewer's
    cannot-link) is refused (``rejected``) and no fuzzy union may bring its two ends
    together, directly or through other fuzzy links. So fuzzy evidence never overrides
-   deterministic evidence, and a fuzzy link never merges two customer ids.
+   deterministic evidence, and a fuzzy link never merges two customer ids. An email
+   one slip away from an email of the other side (``mailboxes.mistyped``: a store
+   clerk's ``gmial.com``) is one mailbox typed twice, so it is not counted against
+   the email limit of such a union.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph_cdp.graph_types import REJECTED, Link, Node
+from graph_cdp.resolution.mailboxes import mistyped
 from graph_cdp.resolution.names import Verdict, agree, compare, consistent
 from graph_cdp.resolution.rules import Rules, limit_bucket, refusal_rule
 
@@ -79,6 +83,9 @@ class _Sets:
         self.anchored = {k: rules.is_anchor(n.kind) for k, n in nodes.items()}
         self.shared = dict.fromkeys(nodes, False)
         self.names: dict[str, set[str]] = {k: set(n.names) for k, n in nodes.items()}
+        self.emails: dict[str, list[str]] = {
+            k: [n.value] for k, n in nodes.items() if n.kind == "email"
+        }
         self.rules = rules
 
     def find(self, x: str) -> str:
@@ -88,16 +95,27 @@ class _Sets:
             x = parent[x]
         return x
 
-    def limit_violation(self, ra: str, rb: str) -> str | None:
+    def limit_violation(self, ra: str, rb: str, *, typed_twice: int = 0) -> str | None:
+        """The limit a union of the two sets would break; ``typed_twice`` emails of
+        one side, mistyped copies of the other's, are not counted as mailboxes."""
         # Only buckets on both sides can overflow; sorted, so the rule named never
         # depends on which node happens to be a root.
         a, b = self.buckets[ra], self.buckets[rb]
         for bucket in sorted(a.keys() & b.keys()):
             kind = bucket.split(":", 1)[0]
             limit = self.rules.limits.get(kind)
-            if limit is not None and a[bucket] + b[bucket] > limit:
+            copies = typed_twice if kind == "email" else 0
+            if limit is not None and a[bucket] + b[bucket] - copies > limit:
                 return f"limit:{kind}"
         return None
+
+    def typed_twice(self, ra: str, rb: str) -> int:
+        """How many emails of the side with fewer are a slip away from one of the
+        other's (``mailboxes.mistyped``): one mailbox typed twice, not two."""
+        a, b = self.emails.get(ra, []), self.emails.get(rb, [])
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(any(mistyped(x, y) for y in b) for x in a)
 
     def anchor_kinds(self, root: str) -> set[str]:
         return {b.split(":", 1)[0] for b in self.buckets[root]} & self.rules.anchors
@@ -149,6 +167,8 @@ class _Sets:
         self.anchored[ra] = self.anchored[ra] or self.anchored.pop(rb)
         self.shared[ra] = self.shared[ra] or self.shared.pop(rb)
         self.names[ra] |= self.names.pop(rb)
+        if rb in self.emails:
+            self.emails.setdefault(ra, []).extend(self.emails.pop(rb))
 
 
 def _order(link: Link, nodes: Mapping[str, Node], rules: Rules) -> tuple[object, ...]:
@@ -203,6 +223,9 @@ def _apply_fuzzy(links: Sequence[Link], sets: _Sets, refused: dict[tuple[str, st
             refused[link.pair] = REJECTED
             continue
         violation = sets.limit_violation(ra, rb)
+        if violation == "limit:email":
+            # A clerk's mistyped copy of the customer's email is not one more mailbox.
+            violation = sets.limit_violation(ra, rb, typed_twice=sets.typed_twice(ra, rb))
         if violation is not None:
             refused[link.pair] = violation
             continue

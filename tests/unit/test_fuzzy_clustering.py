@@ -96,3 +96,39 @@ def test_a_revoked_fuzzy_link_is_refused() -> None:
     result = resolve(_nodes(EA, EB), [link], RULES)
     assert result.clusters == [[EA], [EB]]
     assert result.refused == {(EA, EB): "revoked"}
+
+
+WEB = ("email:kevin_obrien@yahoo.com", "email:k.obrien@gmail.com", "email:kob1966@aol.com")
+
+
+@pytest.mark.parametrize(
+    ("store_email", "joined"),
+    [
+        # A clerk's slip on one of the three web mailboxes: one mailbox, typed twice.
+        ("email:kevin_obrien@yaho.com", True),
+        ("email:kevin_obien@yahoo.com", True),
+        # A fourth mailbox of its own: the email limit (3) refuses the union.
+        ("email:kevin.obrien@outlook.com", False),
+        ("email:kob1996@aol.com", False),  # another number, not a slip
+    ],
+)
+def test_a_mistyped_copy_of_an_email_is_not_one_more_mailbox(
+    store_email: str, joined: bool
+) -> None:
+    nodes = _nodes(CA, *WEB, LA, store_email)
+    links = [*(_seen(CA, e) for e in WEB), _seen(LA, store_email), _fuzzy(CA, LA, 20.0)]
+    result = resolve(nodes, links, RULES)
+    assert (len(result.clusters) == 1) is joined
+    assert result.refused == ({} if joined else {(CA, LA): "limit:email"})
+
+
+def test_a_mistyped_copy_does_not_lift_the_limit_for_deterministic_links() -> None:
+    # Co-occurrence is rule 2: a fourth email seen with the customer is refused even
+    # when it is a slip away from one of the three, as before.
+    typo = "email:kevin_obrien@yaho.com"
+    nodes = _nodes(CA, *WEB, typo)
+    links = [*(_seen(CA, e) for e in WEB), _seen(CA, typo)]
+    result = resolve(nodes, links, RULES)
+    assert list(result.refused.values()) == ["limit:email"]
+    [customer] = [c for c in result.clusters if CA in c]
+    assert sum(k.startswith("email:") for k in customer) == 3
