@@ -161,3 +161,31 @@ def test_bad_blocked_config_is_a_configuration_error(
 def test_configured_junk_literal_is_accepted() -> None:
     policy = _configured(values=("email:null", "phone:0000000000"))
     assert policy.normalize("email", "NULL").blocked == "blocked value: junk literal 'null'"
+
+
+def test_a_stored_phone_is_split_as_phonenumbers_parses_it() -> None:
+    # The full job reads every stored E.164 phone off its digits instead of parsing it:
+    # for every region's example numbers of every type, the split is what parse gives.
+    import phonenumbers
+
+    from graph_cdp.blocking import _split_e164
+
+    checked = 0
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (
+            phonenumbers.PhoneNumberType.FIXED_LINE,
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.TOLL_FREE,
+        ):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            value = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+            parsed = phonenumbers.parse(value, None)
+            assert _split_e164(value) == (
+                parsed.country_code,
+                phonenumbers.national_significant_number(parsed),
+            ), value
+            checked += 1
+    assert checked > 400
+    assert _split_e164("4155550100") is None  # not E.164: parsed as before
