@@ -26,6 +26,7 @@ from bench.common import fresh, timer
 from graph_cdp.config import Settings
 from graph_cdp.services import CdpService
 from graph_cdp.store import Store, run
+from graph_cdp.store.values import wire
 
 KINDS = [
     ("email", "Email"),
@@ -50,7 +51,7 @@ def synthesize(n_identifiers: int, seed: int) -> tuple[list[dict[str, Any]], lis
         for j in range(size):
             kind, label = KINDS[j % len(KINDS)] if j else KINDS[rng.randrange(len(KINDS))]
             value = f"{kind}-{person}-{j}"
-            at = start + timedelta(minutes=rng.randrange(500_000))
+            at = wire(start + timedelta(minutes=rng.randrange(500_000)))
             nodes.append(
                 {"key": f"{kind}:{value}", "kind": kind, "value": value, "label": label, "at": at}
             )

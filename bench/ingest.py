@@ -24,6 +24,7 @@ from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.sample import generate
 from graph_cdp.services import CdpService
 from graph_cdp.store import Store, run
+from graph_cdp.store.values import wire
 
 BATCH = 500
 
@@ -57,7 +58,7 @@ def _raw_batches(events: list[dict[str, Any]], settings: Settings) -> list[dict[
                 {
                     "id": event.message_id,
                     "type": event.type,
-                    "at": event.timestamp,
+                    "at": wire(event.timestamp),
                     "properties": json.dumps(event.properties),
                     "keys": list(event.identifier_keys),
                 }

@@ -33,11 +33,7 @@ from graph_cdp.services import CdpService
 from graph_cdp.store import Store
 
 
-@contextmanager
-def timed_statements(seconds: dict[str, float], calls: Counter[str]) -> Iterator[None]:
-    """Time ``run`` wherever graph_cdp's modules imported it, for the enclosed work."""
-    original = driver.run
-
+def _timing(original: Any, seconds: dict[str, float], calls: Counter[str]) -> Any:
     async def timed(tx: AsyncManagedTransaction, name: str, **params: Any) -> Any:
         started = time.perf_counter()
         try:
@@ -46,19 +42,27 @@ def timed_statements(seconds: dict[str, float], calls: Counter[str]) -> Iterator
             seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
             calls[name] += 1
 
-    patched = [
-        module
-        for module in list(sys.modules.values())
-        if getattr(module, "__name__", "").startswith("graph_cdp")
-        and getattr(module, "run", None) is original
-    ]
-    for module in patched:
-        module.run = timed  # type: ignore[attr-defined]
+    return timed
+
+
+@contextmanager
+def timed_statements(seconds: dict[str, float], calls: Counter[str]) -> Iterator[None]:
+    """Time ``run`` and ``collected`` wherever graph_cdp's modules imported them."""
+    patched: list[tuple[Any, str, Any]] = []
+    for attr in ("run", "collected"):
+        original = getattr(driver, attr)
+        timed = _timing(original, seconds, calls)
+        for module in list(sys.modules.values()):
+            if getattr(module, "__name__", "").startswith("graph_cdp") and (
+                getattr(module, attr, None) is original
+            ):
+                patched.append((module, attr, original))
+                setattr(module, attr, timed)
     try:
         yield
     finally:
-        for module in patched:
-            module.run = original  # type: ignore[attr-defined]
+        for module, attr, original in patched:
+            setattr(module, attr, original)
 
 
 async def profile_writes(settings: Settings, customers: int, seed: int) -> dict[str, Any]:

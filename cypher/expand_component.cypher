@@ -1,7 +1,8 @@
 // One step of the locked walk over a resolution unit: ok-ok links and same-customer members.
 // Setting lockedAt takes each node's write lock, so no concurrent writer can change the unit;
 // each node is read after its lock is held. A customer's members are read once per customer,
-// not once per member (a step from a whole unit of k members would read k^2 rows).
+// not once per member (a step from a whole unit of k members would read k^2 rows). The rows come
+// in one record (graph_cdp/store/driver.py collected).
 UNWIND $keys AS key
 MATCH (i:Identifier {key: key})
 CALL (i) {
@@ -27,5 +28,5 @@ WHERE NOT n.key IN $seen
 SET n.lockedAt = $now
 WITH n
 OPTIONAL MATCH (n)-[:BELONGS_TO]->(c:Customer)
-RETURN [n.key, n.kind, n.value, n.firstSeen.epochMillis, n.status, c.id, c.createdAt.epochMillis,
-        coalesce(n.names, [])] AS row
+RETURN collect([n.key, n.kind, n.value, n.firstSeen.epochMillis, n.status, c.id,
+                c.createdAt.epochMillis, coalesce(n.names, [])]) AS rows

@@ -1,4 +1,5 @@
-// Kind, blocked reason and degree of identifiers, to recompute their status.
+// Kind and blocked reason of identifiers, to recompute their status: [key, kind, blocked] of
+// each, in one record.
 UNWIND $keys AS key
 MATCH (i:Identifier {key: key})
-RETURN i.key AS key, i.kind AS kind, i.blockedReason AS blocked
+RETURN collect([i.key, i.kind, i.blockedReason]) AS rows

@@ -1,8 +1,9 @@
-// Take the write lock of each identifier (the start of a locked walk) and read it under the lock.
+// Take the write lock of each identifier (the start of a locked walk) and read it under the lock;
+// the rows come in one record.
 UNWIND $keys AS key
 MATCH (i:Identifier {key: key})
 SET i.lockedAt = $now
 WITH i
 OPTIONAL MATCH (i)-[:BELONGS_TO]->(c:Customer)
-RETURN [i.key, i.kind, i.value, i.firstSeen.epochMillis, i.status, c.id, c.createdAt.epochMillis,
-        coalesce(i.names, [])] AS row
+RETURN collect([i.key, i.kind, i.value, i.firstSeen.epochMillis, i.status, c.id,
+                c.createdAt.epochMillis, coalesce(i.names, [])]) AS rows

@@ -1,12 +1,14 @@
-// Identifiers by key with their kind label (from the server's kind enum, never caller text).
+// Identifiers by key with their kind label (from the server's kind enum, never caller text);
+// first and last sighting as ISO 8601 text (graph_cdp/store/values.py wire).
 UNWIND $rows AS row
+WITH row, datetime(row.firstSeen) AS firstSeen, datetime(row.lastSeen) AS lastSeen
 MERGE (i:Identifier {key: row.key})
-  ON CREATE SET i.kind = row.kind, i.value = row.value, i.firstSeen = row.firstSeen,
-                i.lastSeen = row.lastSeen, i.blockedReason = row.blocked, i.degree = 0,
+  ON CREATE SET i.kind = row.kind, i.value = row.value, i.firstSeen = firstSeen,
+                i.lastSeen = lastSeen, i.blockedReason = row.blocked, i.degree = 0,
                 i.status = CASE WHEN row.blocked IS NULL THEN 'ok' ELSE 'blocked' END,
                 i.statusReason = row.blocked, i.names = row.names, i.traits = row.traits
-  ON MATCH SET i.firstSeen = CASE WHEN row.firstSeen < i.firstSeen THEN row.firstSeen ELSE i.firstSeen END,
-               i.lastSeen = CASE WHEN row.lastSeen > i.lastSeen THEN row.lastSeen ELSE i.lastSeen END
+  ON MATCH SET i.firstSeen = CASE WHEN firstSeen < i.firstSeen THEN firstSeen ELSE i.firstSeen END,
+               i.lastSeen = CASE WHEN lastSeen > i.lastSeen THEN lastSeen ELSE i.lastSeen END
 SET i:$(row.label),
     i.names = CASE WHEN size(row.names) = 0 THEN coalesce(i.names, [])
                    ELSE ([n IN coalesce(i.names, []) WHERE NOT n IN row.names] + row.names)[-5..] END,

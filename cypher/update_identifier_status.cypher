@@ -1,4 +1,5 @@
-// Degree and status (invalid > blocked > hub > ok; an invalid value stays invalid) of identifiers whose links changed.
+// Degree and status (invalid > blocked > hub > ok; an invalid value stays invalid) of identifiers
+// whose links changed; [key, status before, status] of each, in one record.
 UNWIND $rows AS row
 MATCH (i:Identifier {key: row.key})
 WITH i, row, COUNT { (i)-[:LINKED]-() } AS degree, i.status AS before
@@ -12,4 +13,4 @@ SET i.degree = degree, i.status = status, i.blockedReason = row.blocked,
       WHEN 'blocked' THEN row.blocked
       WHEN 'hub' THEN 'linked to ' + toString(degree) + ' identifiers (hub threshold ' + toString(row.threshold) + ')'
       ELSE null END
-RETURN i.key AS key, before, status
+RETURN collect([i.key, before, status]) AS rows

@@ -31,7 +31,7 @@ from graph_cdp.resolution.clustering import Resolution
 from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.resolve_units import resolve_seeds
-from graph_cdp.store import run
+from graph_cdp.store import collected, run
 
 log = logging.getLogger("graph_cdp.matching")
 
@@ -236,8 +236,9 @@ class FuzzyEvidence:
     async def after_unit(
         self, tx: AsyncManagedTransaction, unit: Unit, resolution: Resolution, now: datetime
     ) -> Outcome | None:
-        rows = await run(tx, "unit_match_state", keys=sorted(unit.nodes))
-        traits, stored = split_stored(rows[0]["rows"] if rows else [])
+        traits, stored = split_stored(
+            await collected(tx, "unit_match_state", keys=sorted(unit.nodes))
+        )
         if not traits and not stored:
             return None  # nothing in this unit says who anyone is
         matcher = await self.models.current(tx)
@@ -253,11 +254,11 @@ class FuzzyEvidence:
             await run(tx, "set_match_records", rows=record_rows(matcher, changed.values()))
         block_keys = sorted({k for r in changed.values() for k in matcher.blocking_keys(r.record)})
         found = (
-            await run(tx, "match_neighbours", blockKeys=block_keys, now=now) if block_keys else []
+            await collected(tx, "match_neighbours", blockKeys=block_keys, now=now)
+            if block_keys
+            else []
         )
-        others: list[MatchRecord] = [
-            record_from_json(key, text) for key, text in (found[0]["rows"] if found else [])
-        ]
+        others: list[MatchRecord] = [record_from_json(key, text) for key, text in found]
         touched_records = [r.record for r in changed.values()]
         scored = {
             (p.a, p.b): p for p in matcher.candidates_for(touched_records, others) if p.a != p.b

@@ -2,5 +2,5 @@
 UNWIND $rows AS row
 MATCH (a:Identifier {key: row.a})
 MATCH (b:Identifier {key: row.b})
-CREATE (a)-[:LINKED {count: row.count, rule: 'co_occurrence', firstSeen: row.at,
-                     lastSeen: row.at, active: true, sources: []}]->(b)
+CREATE (a)-[:LINKED {count: row.count, rule: 'co_occurrence', firstSeen: datetime(row.at),
+                     lastSeen: datetime(row.at), active: true, sources: []}]->(b)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from graph_cdp.store.driver import Store, run
+from graph_cdp.store.driver import Store, collected, run
 
-__all__ = ["Store", "run"]
+__all__ = ["Store", "collected", "run"]

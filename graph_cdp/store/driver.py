@@ -160,3 +160,16 @@ async def run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[dic
     """Run a named statement inside a caller's transaction."""
     result = await tx.run(load(name), params)
     return [record.data() async for record in result]
+
+
+async def collected(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[Any]:
+    """The ``rows`` of a statement that collects its rows into one record.
+
+    Statements of the write path that touch many identifiers return so: the async driver
+    spends about 0.1 ms of Python on each record it receives (as much as the server's
+    work on a row of these statements), while one record's list of rows decodes
+    natively, taken as it is (no ``Record.data()`` copy)."""
+    result = await tx.run(load(name), params)
+    record = await result.single(strict=True)
+    rows: list[Any] = record["rows"]
+    return rows

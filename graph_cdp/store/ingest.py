@@ -18,8 +18,9 @@ from neo4j import AsyncManagedTransaction
 from graph_cdp.events import Event
 from graph_cdp.graph_types import StatusInput
 from graph_cdp.identifiers import NormalizedIdentifier
-from graph_cdp.store.driver import run
+from graph_cdp.store.driver import collected, run
 from graph_cdp.store.kept import write_kept
+from graph_cdp.store.values import wire
 
 CO_OCCURRENCE = "co_occurrence"
 EXPLICIT = "explicit"
@@ -61,7 +62,14 @@ def _identifier_rows(
             row["names"].append(name)
         if traits is not None and traits not in row["traits"]:
             row["traits"].append(traits)
-    return [rows[k] for k in sorted(rows)]
+    return [_wired(rows[k]) for k in sorted(rows)]
+
+
+def _wired(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's first and last sighting as the text the Cypher turns back into times."""
+    row["firstSeen"] = wire(row["firstSeen"])
+    row["lastSeen"] = wire(row["lastSeen"])
+    return row
 
 
 def _link_rows(
@@ -87,7 +95,7 @@ def _link_rows(
             row["explicit"] += explicit
             row["firstSeen"] = min(row["firstSeen"], at)
             row["lastSeen"] = max(row["lastSeen"], at)
-    return [rows[k] for k in sorted(rows)]
+    return [_wired(rows[k]) for k in sorted(rows)]
 
 
 def _pairs(event: Event) -> Iterable[tuple[str, str]]:
@@ -120,7 +128,7 @@ async def write_events(
             "type": e.type,
             "channel": e.channel,
             "source": e.source,
-            "at": e.timestamp,
+            "at": wire(e.timestamp),
             "properties": json.dumps(e.properties, sort_keys=True),
             "traits": json.dumps(e.traits, sort_keys=True),
             "keys": list(e.identifier_keys),
@@ -129,8 +137,7 @@ async def write_events(
         }
         for e in events
     ]
-    result = await run(tx, "merge_interactions", rows=rows, batch=batch_id, now=now)
-    created = {r["id"] for r in result if r["created"]}
+    created = set(await collected(tx, "merge_interactions", rows=rows, batch=batch_id, now=now))
     written = Written(
         created=[e.message_id for e in events if e.message_id in created],
         duplicates=[e.message_id for e in events if e.message_id not in created],

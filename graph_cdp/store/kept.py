@@ -14,6 +14,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph_cdp.events import Event
 from graph_cdp.store.driver import run
+from graph_cdp.store.values import wire
 
 ACCOUNT_FIELD = "groupId"  # context.groupId names the event's account (Segment's group)
 GROUP_TYPE = "group"
@@ -44,13 +45,21 @@ async def write_kept(tx: AsyncManagedTransaction, fresh: Sequence[Event]) -> Non
         if e.invalid:
             observed.append({"id": e.message_id, "keys": [v.key for v in e.invalid]})
     if invalid:
-        await run(tx, "merge_invalid_identifiers", rows=[invalid[k] for k in sorted(invalid)])
+        rows = [
+            {
+                **invalid[k],
+                "firstSeen": wire(invalid[k]["firstSeen"]),
+                "lastSeen": wire(invalid[k]["lastSeen"]),
+            }
+            for k in sorted(invalid)
+        ]
+        await run(tx, "merge_invalid_identifiers", rows=rows)
         await run(tx, "create_observed", rows=observed)
     accounts = [
         {
             "id": e.message_id,
             "account": account,
-            "at": e.timestamp,
+            "at": wire(e.timestamp),
             # A group call's properties are the account's traits (see docs/ingest.md).
             "traits": json.dumps(e.properties, sort_keys=True) if e.type == GROUP_TYPE else None,
         }

@@ -96,19 +96,21 @@ def stored_link(row: Row) -> StoredLink:
     return StoredLink(link, (bool(active), refused_by))
 
 
-def stored_links(records: Iterable[Record]) -> list[StoredLink]:
-    """The ``rows`` column of ``load_unit_links`` / ``all_links`` (one record, or none)."""
-    return [stored_link(row) for record in records for row in record["rows"]]
+def stored_links(rows: Iterable[Row]) -> list[StoredLink]:
+    """The rows ``load_unit_links`` collects."""
+    return [stored_link(row) for row in rows]
 
 
-def status_change(record: Record) -> StatusChange:
-    """A record of ``update_identifier_status``."""
-    return StatusChange(record["key"], record["before"], record["status"])
+def status_change(row: Row) -> StatusChange:
+    """A row of ``update_identifier_status``: key, status before, status."""
+    key, before, status = row
+    return StatusChange(key, before, status)
 
 
-def status_input(record: Record) -> StatusInput:
-    """A record of ``identifier_statuses`` (the block reason as stored)."""
-    return StatusInput(record["key"], record["kind"], record["blocked"])
+def status_input(row: Row) -> StatusInput:
+    """A row of ``identifier_statuses``: key, kind, the block reason as stored."""
+    key, kind, blocked = row
+    return StatusInput(key, kind, blocked)
 
 
 def identifier_ref(record: Record) -> IdentifierRef:

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from neo4j import AsyncManagedTransaction
 
 from graph_cdp.graph_types import StatusChange, StatusInput
-from graph_cdp.store.driver import run
+from graph_cdp.store.driver import collected, run
 from graph_cdp.store.records import status_change, status_input
 
 
 async def read_status_inputs(tx: AsyncManagedTransaction, keys: Sequence[str]) -> list[StatusInput]:
     """Kind and stored block reason of each identifier that still exists."""
-    return [status_input(r) for r in await run(tx, "identifier_statuses", keys=list(keys))]
+    return [status_input(r) for r in await collected(tx, "identifier_statuses", keys=list(keys))]
 
 
 async def update_statuses(
@@ -25,7 +25,8 @@ async def update_statuses(
 ) -> list[StatusChange]:
     """Recount degrees and set statuses; ``rows`` pair each input with its hub threshold."""
     params = [{"key": s.key, "blocked": s.blocked, "threshold": t} for s, t in rows]
-    return [status_change(r) for r in await run(tx, "update_identifier_status", rows=params)]
+    changed = await collected(tx, "update_identifier_status", rows=params)
+    return [status_change(r) for r in changed]
 
 
 async def refuse_links_of_inactive(

@@ -15,7 +15,7 @@ from datetime import datetime
 from neo4j import AsyncManagedTransaction
 
 from graph_cdp.graph_types import KnownUnit, Unit, UnitChanges, UnitMember
-from graph_cdp.store.driver import run
+from graph_cdp.store.driver import collected, run
 from graph_cdp.store.records import stored_links, unit_member
 
 
@@ -30,12 +30,14 @@ def _take(unit: Unit, member: UnitMember) -> None:
 async def walk_locked(tx: AsyncManagedTransaction, seeds: Iterable[str], now: datetime) -> Unit:
     """Lock the seeds and everything they reach, reading each identifier under its lock."""
     unit = Unit({}, [], {}, {}, {})
-    for r in await run(tx, "lock_identifiers", keys=sorted(set(seeds)), now=now):
-        _take(unit, unit_member(r["row"]))
+    for row in await collected(tx, "lock_identifiers", keys=sorted(set(seeds)), now=now):
+        _take(unit, unit_member(row))
     frontier = sorted(unit.nodes)
     while frontier:
-        found = await run(tx, "expand_component", keys=frontier, seen=sorted(unit.nodes), now=now)
-        new = [m for m in (unit_member(r["row"]) for r in found) if m.node.key not in unit.nodes]
+        found = await collected(
+            tx, "expand_component", keys=frontier, seen=sorted(unit.nodes), now=now
+        )
+        new = [m for m in map(unit_member, found) if m.node.key not in unit.nodes]
         for member in new:
             _take(unit, member)
         frontier = sorted(m.node.key for m in new)
@@ -44,7 +46,7 @@ async def walk_locked(tx: AsyncManagedTransaction, seeds: Iterable[str], now: da
 
 async def load_links(tx: AsyncManagedTransaction, unit: Unit) -> None:
     """The links inside a locked unit, and what was last decided for each."""
-    for stored in stored_links(await run(tx, "load_unit_links", keys=sorted(unit.nodes))):
+    for stored in stored_links(await collected(tx, "load_unit_links", keys=sorted(unit.nodes))):
         link = stored.link
         if link.b in unit.nodes:
             unit.links.append(link)

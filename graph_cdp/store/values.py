@@ -1,4 +1,4 @@
-"""Conversions between Neo4j's temporal values and Python's."""
+"""Conversions between Neo4j's temporal values and Python's, both ways."""
 
 from __future__ import annotations
 
@@ -28,3 +28,13 @@ def native(value: Any) -> datetime:
 
 def maybe_native(value: Any) -> datetime | None:
     return None if value is None else native(value)
+
+
+def wire(value: datetime) -> str:
+    """A datetime as the ISO 8601 text that Cypher's ``datetime()`` reads (naive: UTC).
+
+    Rows of writes carry their times so: the driver turns each datetime parameter into
+    its wire form in Python (about 0.1 ms a value, more than the server spends writing
+    the row), while a string is packed natively and parsed by the server. The stored
+    value is the same DateTime, offset included."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()

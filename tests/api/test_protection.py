@@ -112,7 +112,7 @@ async def locked(settings: Settings, key: str) -> AsyncIterator[None]:
         async with driver.session(database=settings.neo4j_database) as session:
             tx = await session.begin_transaction()
             result = await tx.run(load("lock_identifiers"), keys=[key], now=datetime.now(UTC))
-            assert len([r async for r in result]) == 1
+            assert [row[0] for row in (await result.single(strict=True))["rows"]] == [key]
             try:
                 yield
             finally:

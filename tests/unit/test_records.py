@@ -31,7 +31,7 @@ def test_stored_links_rows() -> None:
         ["a", "c", 1, None, False, "hub", None, None, None, None],
         ["b", "c", 0, 20, False, "rejected", False, "fuzzy", 14.5, True],
     ]
-    parsed = records.stored_links([{"rows": rows}])
+    parsed = records.stored_links(rows)
     assert [(s.link, s.decision) for s in parsed] == [
         (Link("a", "b", 3, 10, False), (True, None)),
         (Link("a", "c", 1, 0, False), (False, "hub")),
@@ -43,9 +43,5 @@ def test_stored_links_rows() -> None:
 
 
 def test_status_records() -> None:
-    assert records.status_change({"key": "k", "before": "ok", "status": "hub"}) == StatusChange(
-        "k", "ok", "hub"
-    )
-    assert records.status_input({"key": "k", "kind": "email", "blocked": None}) == StatusInput(
-        "k", "email", None
-    )
+    assert records.status_change(["k", "ok", "hub"]) == StatusChange("k", "ok", "hub")
+    assert records.status_input(["k", "email", None]) == StatusInput("k", "email", None)
