@@ -1,8 +1,10 @@
 // Degree and status (invalid > blocked > hub > ok; an invalid value stays invalid) of identifiers
-// whose links changed; [key, status before, status] of each, in one record.
+// whose links changed; [key, status before, status] of each, in one record. The degree counts
+// observed links only: a fuzzy link is derived from traits, and a person's phone that looks like
+// several of her records is not a call-centre phone.
 UNWIND $rows AS row
 MATCH (i:Identifier {key: row.key})
-WITH i, row, COUNT { (i)-[:LINKED]-() } AS degree, i.status AS before
+WITH i, row, COUNT { (i)-[l:LINKED]-() WHERE coalesce(l.rule, '') <> 'fuzzy' } AS degree, i.status AS before
 WITH i, row, degree, before,
      CASE WHEN before = 'invalid' THEN 'invalid'
           WHEN row.blocked IS NOT NULL THEN 'blocked'

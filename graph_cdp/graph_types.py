@@ -136,7 +136,8 @@ class KnownUnit:
     Written as it is here if the store still holds it as read (the fence)."""
 
     keys: list[str]
-    degrees: list[int]  # each identifier's links as read: the fence compares them
+    degrees: list[int]  # each identifier's observed (non-fuzzy) links as read: its degree
+    links: list[int]  # each identifier's links of any rule as read: the fence compares them
     thresholds: list[int]  # each identifier's hub threshold
     statuses: list[str]  # each identifier's status under the rules
     blocked: list[str | None]  # each identifier's block reason

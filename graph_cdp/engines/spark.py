@@ -32,7 +32,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as sf
 
 from graph_cdp.config import Settings
-from graph_cdp.graph_types import OK, Decision, Link, Node
+from graph_cdp.graph_types import FUZZY, OK, Decision, Link, Node
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.resolution.rules import Rules, identifier_status, rules_from_mapping
 from graph_cdp.resolution.unit_diff import cross_unit_refusal, unit_differs
@@ -168,8 +168,12 @@ def _statuses(rules_data: dict[str, Any]) -> Any:
 
 
 def with_statuses(nodes: DataFrame, links: DataFrame, rules: Rules) -> DataFrame:
-    """Each identifier's status under the current rules (``rules.identifier_status``)."""
-    ends = links.select(sf.col("a").alias("key")).union(links.select(sf.col("b").alias("key")))
+    """Each identifier's status under the current rules (``rules.identifier_status``), its
+    degree counting observed links only (fuzzy links never make hubs, as in the store)."""
+    observed = links.where(sf.coalesce(sf.col("rule"), sf.lit("")) != FUZZY)
+    ends = observed.select(sf.col("a").alias("key")).union(
+        observed.select(sf.col("b").alias("key"))
+    )
     degree = ends.groupBy("key").agg(sf.count("*").alias("degree"))
     counted = nodes.join(degree, "key", "left").withColumn(
         "degree", sf.coalesce("degree", sf.lit(0))

@@ -17,7 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from graph_cdp.graph_types import OK, Decision, IdentifierColumns, Link, LinkColumns, Node
+from graph_cdp.graph_types import (
+    FUZZY,
+    OK,
+    Decision,
+    IdentifierColumns,
+    Link,
+    LinkColumns,
+    Node,
+)
 from graph_cdp.resolution.rules import Rules, identifier_status
 
 BlockReason = Callable[[str, str], "str | None"]
@@ -39,8 +47,10 @@ class LinkArrays:
     weight: list[float]
     rejected: list[bool]
     # Per identifier position: every link row read that touches it, including rows whose
-    # other end the job did not read (what the store counts as the identifier's degree).
+    # other end the job did not read (what the fence counts in the store), and of those the
+    # observed ones (not fuzzy: what the store counts as the identifier's degree).
     ends: Ints
+    observed_ends: Ints
 
     def __len__(self) -> int:
         return len(self.a)
@@ -55,6 +65,9 @@ def link_arrays(links: LinkColumns, index: dict[str, int]) -> LinkArrays:
     keep = (a >= 0) & (b >= 0)
     n = len(index)
     ends = np.bincount(a[a >= 0], minlength=n) + np.bincount(b[b >= 0], minlength=n)
+    observed = np.fromiter((r != FUZZY for r in links.rule), np.bool_, len(links.rule))
+    oa, ob = a[observed], b[observed]
+    observed_ends = np.bincount(oa[oa >= 0], minlength=n) + np.bincount(ob[ob >= 0], minlength=n)
     columns: list[list[Any]] = [
         links.count,
         links.first_seen,
@@ -81,6 +94,7 @@ def link_arrays(links: LinkColumns, index: dict[str, int]) -> LinkArrays:
         weight,
         rejected,
         ends,
+        observed_ends,
     )
 
 
@@ -100,7 +114,12 @@ class Snapshot:
         self.index = index
         self.blocked_at = blocked
         n = len(ids.keys)
-        self.degree = np.bincount(np.concatenate([links.a, links.b]), minlength=n)
+        # The degree counts observed links (see update_identifier_status.cypher): a fuzzy
+        # link is derived from traits, and never makes its ends hubs.
+        observed = np.fromiter((r != FUZZY for r in links.rule), np.bool_, len(links))
+        self.degree = np.bincount(
+            np.concatenate([links.a[observed], links.b[observed]]), minlength=n
+        )
         thresholds = {kind: rules.hub_threshold(kind) for kind in set(ids.kinds)}
         degrees = self.degree.tolist()
         self.status: list[str] = [

@@ -232,6 +232,7 @@ class _View:
         self.snapshot = snapshot
         ids, cols = snapshot.ids, snapshot.cols
         self.ends = cols.ends.tolist()
+        self.observed_ends = cols.observed_ends.tolist()
         self.ends_a, self.ends_b = cols.a.tolist(), cols.b.tolist()
         self.thresholds = {kind: rules.hub_threshold(kind) for kind in set(ids.kinds)}
 
@@ -257,7 +258,8 @@ class _View:
                 decisions.append((a, b, rule is None, rule))
         return KnownUnit(
             keys=[keys[i] for i in at],
-            degrees=[self.ends[i] for i in at],
+            degrees=[self.observed_ends[i] for i in at],
+            links=[self.ends[i] for i in at],
             thresholds=[self.thresholds[ids.kinds[i]] for i in at],
             statuses=[s.status[i] for i in at],
             blocked=[s.blocked_at[i] for i in at],

@@ -88,14 +88,15 @@ async def fence_known(
             "unit": n,
             "key": k,
             "degree": d,
+            "links": ln,
             "threshold": t,
             "status": st,
             "blocked": b,
             "customer": u.customer,
         }
         for n, u in enumerate(units)
-        for k, d, t, st, b in zip(
-            u.keys, u.degrees, u.thresholds, u.statuses, u.blocked, strict=True
+        for k, d, ln, t, st, b in zip(
+            u.keys, u.degrees, u.links, u.thresholds, u.statuses, u.blocked, strict=True
         )
     ]
     return {r["unit"] for r in await run(tx, "fence_known_units", rows=rows, now=now)}

@@ -79,6 +79,7 @@ async def test_the_fence_turns_away_a_unit_that_gained_a_customer_or_a_link(
         return KnownUnit(
             keys=keys,
             degrees=degrees,
+            links=degrees,
             thresholds=[25] * len(keys),
             statuses=["ok"] * len(keys),
             blocked=[None] * len(keys),
