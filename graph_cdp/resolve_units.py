@@ -38,6 +38,7 @@ from graph_cdp.store.key_ranges import key_ranges
 from graph_cdp.store.records import identifier_columns, identifier_ref, link_columns
 from graph_cdp.store.statuses import refuse_links_of_inactive, update_statuses
 from graph_cdp.store.units import (
+    create_known_customers,
     fence_known,
     load_links,
     set_known_statuses,
@@ -128,8 +129,7 @@ async def write_known_units(
     await set_known_statuses(tx, kept)
     inactive = sorted(k for u in kept for k, st in zip(u.keys, u.statuses, strict=True) if st != OK)
     await refuse_links_of_inactive(tx, inactive, REFUSAL_PRECEDENCE)
-    created: list[tuple[str, str | None]] = []
-    assign: dict[str, str] = {}
+    customers: list[tuple[str, list[str]]] = []
     decisions: list[tuple[str, str, bool, str | None]] = []
     rows: list[dict[str, Any]] = []
     outcome = Outcome()
@@ -139,13 +139,12 @@ async def write_known_units(
         if unit.customer is not None:
             continue
         mine: dict[str, str] = {}
-        made = []
+        made: list[tuple[str, str | None]] = []
         for cluster in unit.clusters:
             cid = new_id()
             made.append((cid, None))
             mine.update(dict.fromkeys(cluster, cid))
-        created.extend(made)
-        assign.update(mine)
+            customers.append((cid, cluster))
         outcome.customers_created += len(made)
         outcome.identifiers_moved += len(mine)
         records = plan_records(
@@ -153,7 +152,8 @@ async def write_known_units(
         )
         rows.extend(r.row() for r in records)
     reason = "full resolution"
-    changes = UnitChanges(created=created, assign=assign, merges=[], decisions=decisions)
+    await create_known_customers(tx, customers, now)
+    changes = UnitChanges(created=[], assign={}, merges=[], decisions=decisions)
     await write_changes(tx, changes, now=now, reason=reason, job_id=job_id)
     if change_log_on.get():
         await append_changes(tx, rows, cause=cause_of(reason), job_id=job_id, now=now)

@@ -102,6 +102,15 @@ async def fence_known(
     return {r["unit"] for r in await run(tx, "fence_known_units", rows=rows, now=now)}
 
 
+async def create_known_customers(
+    tx: AsyncManagedTransaction, customers: Sequence[tuple[str, Sequence[str]]], now: datetime
+) -> None:
+    """New customers, each with its members, for fenced units (no member has a customer)."""
+    if customers:
+        rows = [{"id": cid, "keys": list(keys)} for cid, keys in customers]
+        await run(tx, "create_known_customers", rows=rows, now=now)
+
+
 async def set_known_statuses(tx: AsyncManagedTransaction, units: Sequence[KnownUnit]) -> None:
     """Degrees, statuses and their reasons as the job computed them (fenced)."""
     rows = [
