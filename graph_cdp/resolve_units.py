@@ -41,7 +41,6 @@ from graph_cdp.store.units import (
     create_known_customers,
     fence_known,
     load_links,
-    set_known_statuses,
     walk_locked,
     write_changes,
 )
@@ -126,7 +125,6 @@ async def write_known_units(
     units that failed the fence."""
     turned = await fence_known(tx, units, now)
     kept = [u for n, u in enumerate(units) if n not in turned]
-    await set_known_statuses(tx, kept)
     inactive = sorted(k for u in kept for k, st in zip(u.keys, u.statuses, strict=True) if st != OK)
     await refuse_links_of_inactive(tx, inactive, REFUSAL_PRECEDENCE)
     customers: list[tuple[str, list[str]]] = []

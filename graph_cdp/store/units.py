@@ -81,8 +81,9 @@ async def write_changes(
 async def fence_known(
     tx: AsyncManagedTransaction, units: Sequence[KnownUnit], now: datetime
 ) -> set[int]:
-    """Lock every member of ``units``; the positions of the units the store no longer
-    holds as the job read them (see ``fence_known_units.cypher``)."""
+    """Lock every member of ``units``, write the statuses of the units the store still
+    holds as the job read them, and return the positions of the others (see
+    ``fence_known_units.cypher``)."""
     rows = [
         {
             "unit": n,
@@ -99,7 +100,7 @@ async def fence_known(
             u.keys, u.degrees, u.links, u.thresholds, u.statuses, u.blocked, strict=True
         )
     ]
-    return {r["unit"] for r in await run(tx, "fence_known_units", rows=rows, now=now)}
+    return set(await collected(tx, "fence_known_units", rows=rows, now=now))
 
 
 async def create_known_customers(
@@ -109,16 +110,3 @@ async def create_known_customers(
     if customers:
         rows = [{"id": cid, "keys": list(keys)} for cid, keys in customers]
         await run(tx, "create_known_customers", rows=rows, now=now)
-
-
-async def set_known_statuses(tx: AsyncManagedTransaction, units: Sequence[KnownUnit]) -> None:
-    """Degrees, statuses and their reasons as the job computed them (fenced)."""
-    rows = [
-        {"key": k, "degree": d, "threshold": t, "status": st, "blocked": b}
-        for u in units
-        for k, d, t, st, b in zip(
-            u.keys, u.degrees, u.thresholds, u.statuses, u.blocked, strict=True
-        )
-    ]
-    if rows:
-        await run(tx, "set_known_statuses", rows=rows)
