@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from graph_cdp import cursors
 from graph_cdp.errors import InvalidCursor, InvalidInput, LimitExceeded
+
+if TYPE_CHECKING:
+    from api.context import Info
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -86,3 +91,20 @@ async def paginate(
         )
         edges.append((items[index], cursor))
     return Slice(edges=edges, total=page.total, has_next_page=page.has_next_page)
+
+
+def asks_for(info: Info, name: str) -> bool:
+    """Whether the query selects ``name`` directly under the field being resolved (through
+    fragments too), so that a connection can leave out what nobody asked for."""
+
+    def within(selections: Sequence[Selection]) -> bool:
+        for selection in selections:
+            if isinstance(selection, SelectedField) and selection.name == name:
+                return True
+            if isinstance(selection, FragmentSpread | InlineFragment) and within(
+                selection.selections
+            ):
+                return True
+        return False
+
+    return any(within(field.selections) for field in info.selected_fields)

@@ -32,7 +32,7 @@ from api.errors import LIMIT_EXCEEDED, ErrorCodes, Forbidden, coded_rule
 from api.feed import FeedMutation, FeedQuery, Subscription
 from api.inputs import EventInput, IdentifierInput, check_batch
 from api.limits import NoIntrospection, OneOperation, depth_rule
-from api.pagination import check_count, paginate
+from api.pagination import asks_for, check_count, paginate
 from api.profile import DEFAULT_PAGE, Profile, ProfileConnection
 from api.review import MatchCandidateConnection, ReviewResult
 from api.types import (
@@ -73,7 +73,13 @@ class Query(FeedQuery):
         self, info: Info, first: int | None = DEFAULT_PAGE, after: str | None = None
     ) -> ProfileConnection:
         maximum = info.context.settings.max_page_size
-        page = await paginate(info.context.service.profiles, first, after, maximum)
+        service = info.context.service
+        with_total = asks_for(info, "totalCount")
+
+        async def fetch(n: int, start: str | None) -> domain.ProfilePage:
+            return await service.profiles(n, start, with_total=with_total)
+
+        page = await paginate(fetch, first, after, maximum)
         return ProfileConnection.from_slice(page)
 
     @field("Nodes and edges to draw; at most maxNodes nodes.")

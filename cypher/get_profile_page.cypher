@@ -1,14 +1,19 @@
 // A page of current profiles in id order after a cursor (one extra row says more follow),
-// with how many current profiles there are: the whole page in one round trip.
-// Times are microseconds since the epoch (UTC): far cheaper to decode than temporal values.
+// with how many current profiles there are when $withTotal (all customers from the count store
+// less the merged ones from their index; 0 unless asked): the whole page in one round trip.
+// The page is a range seek of the customer id index in its order (every id is above ''), so
+// it reads the page, not every customer. Times are microseconds since the epoch (UTC): far
+// cheaper to decode than temporal values.
 CALL () {
-  MATCH (c:Customer)
-  WHERE c.mergedInto IS NULL
-  RETURN count(c) AS total
+  WITH $withTotal AS counted
+  WHERE counted
+  CALL () { MATCH (c:Customer) RETURN count(c) AS customers }
+  CALL () { MATCH (m:Customer) WHERE m.mergedInto IS NOT NULL RETURN count(m) AS merged }
+  RETURN sum(customers - merged) AS total
 }
 CALL () {
   MATCH (c:Customer)
-  WHERE c.mergedInto IS NULL AND ($after IS NULL OR c.id > $after)
+  WHERE c.id > coalesce($after, '') AND c.mergedInto IS NULL
   WITH c ORDER BY c.id LIMIT $limit
   CALL (c) {
     OPTIONAL MATCH (i:Identifier)-[:BELONGS_TO]->(c)

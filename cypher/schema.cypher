@@ -11,6 +11,7 @@ CREATE INDEX identifier_status IF NOT EXISTS FOR (i:Identifier) ON (i.status);
 CREATE INDEX interaction_at IF NOT EXISTS FOR (e:Interaction) ON (e.at);
 CREATE INDEX interaction_type IF NOT EXISTS FOR (e:Interaction) ON (e.type);
 CREATE INDEX customer_created IF NOT EXISTS FOR (c:Customer) ON (c.createdAt);
+CREATE INDEX customer_merged_into IF NOT EXISTS FOR (c:Customer) ON (c.mergedInto);
 CREATE INDEX job_started IF NOT EXISTS FOR (j:ResolutionJob) ON (j.startedAt);
 CREATE INDEX dead_letter_at IF NOT EXISTS FOR (d:DeadLetter) ON (d.at);
 CREATE INDEX linked_active IF NOT EXISTS FOR ()-[l:LINKED]-() ON (l.active);

@@ -100,16 +100,22 @@ class ProfileReader:
         rows = await self.store.query("get_profile_by_identifier", key=key)
         return _profile(rows[0]) if rows else None
 
-    async def page(self, first: int, after: str | None) -> ProfilePage:
+    async def page(self, first: int, after: str | None, *, with_total: bool = True) -> ProfilePage:
+        """``with_total=False`` leaves the count of every current profile out (0): it
+        reads every customer, while the page itself reads only the page."""
         self._check_page(first)
         after_id = cursors.decode(after, 1)[0] if after else None
         if after_id is not None and not isinstance(after_id, str):
             raise InvalidCursor("malformed cursor: not a customer id")
-        row = (await self.store.query("get_profile_page", after=after_id, limit=first + 1))[0]
+        row = (
+            await self.store.query(
+                "get_profile_page", after=after_id, limit=first + 1, withTotal=with_total
+            )
+        )[0]
         profiles = [_profile(p) for p in row["profiles"][:first]]
         return ProfilePage(
             items=profiles,
-            total=int(row["total"]),
+            total=int(row["total"] or 0),
             end_cursor=cursors.encode(profiles[-1].id) if profiles else None,
             has_next_page=len(row["profiles"]) > first,
         )

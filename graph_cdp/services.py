@@ -136,8 +136,10 @@ class CdpService:
         """The profile holding an identifier; the raw value is normalized first."""
         return await self.reader.by_identifier(kind, value)
 
-    async def profiles(self, first: int, after: str | None) -> ProfilePage:
-        return await self.reader.page(first, after)
+    async def profiles(
+        self, first: int, after: str | None, *, with_total: bool = True
+    ) -> ProfilePage:
+        return await self.reader.page(first, after, with_total=with_total)
 
     async def traits_for(self, profile_ids: Sequence[str]) -> list[list[TraitValue]]:
         return await self.reader.traits(profile_ids)

@@ -92,3 +92,36 @@ async def test_a_page_of_profiles_loads_weak_points_once(api: Api, calls: Counte
         assert weak["a"].startswith("customer_id:W")
     assert calls["weak_points_for"] == 1
     assert calls["weak_points"] == 0
+
+
+async def test_a_page_counts_every_profile_only_when_the_query_asks(
+    api: Api, server: LiveServer
+) -> None:
+    await api.data(
+        INGEST, {"events": [event(f"t-{i}", ("email", f"t{i}@nw.io")) for i in range(3)]}
+    )
+    service: CdpService = server.app.state.runtime.service
+    original = service.profiles
+    asked: list[bool] = []
+
+    async def spy(first: int, after: str | None, *, with_total: bool = True) -> Any:
+        asked.append(with_total)
+        return await original(first, after, with_total=with_total)
+
+    service.profiles = spy  # type: ignore[method-assign]
+    try:
+        plain = await api.data(
+            "{ profiles(first: 2) { edges { node { id } } pageInfo { hasNextPage } } }"
+        )
+        counted = await api.data("{ profiles(first: 2) { totalCount edges { node { id } } } }")
+        fragment = await api.data(
+            "query { profiles(first: 2) { ...Count } } "
+            "fragment Count on ProfileConnection { totalCount }"
+        )
+    finally:
+        del service.profiles
+    # Counting reads every customer; the page alone reads the page.
+    assert asked == [False, True, True]
+    assert len(plain["profiles"]["edges"]) == 2
+    assert plain["profiles"]["pageInfo"]["hasNextPage"] is True
+    assert counted["profiles"]["totalCount"] == fragment["profiles"]["totalCount"] == 3
