@@ -271,6 +271,9 @@ async def test_explain_link_shows_the_evidence_path(api: Api) -> None:
     assert explained["a"] == "phone:+14155552671"
     assert len(explained["path"]) == 2  # phone - email - device
     assert all(h["active"] for h in explained["path"])
+    # Each hop's times are those of the one event that saw its two ends (ann-1, ann-2).
+    seen = sorted((h["firstSeen"][:16], h["lastSeen"][:16]) for h in explained["path"])
+    assert seen == [("2024-05-01T10:00",) * 2, ("2024-05-02T10:00",) * 2]
     assert explained["reason"]
 
 
