@@ -44,6 +44,7 @@ exception: it is kept as evidence and resolution never links through it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -90,6 +91,8 @@ RESERVED_LABELS: frozenset[str] = frozenset(
 )
 
 MAX_VALUE_LENGTH = 256
+# Normalized values each policy remembers (about 200 bytes each).
+NORMALIZED_VALUES_KEPT = 65_536
 _KIND_RE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _LABEL_RE = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")
 _UUID_RE = re.compile(
@@ -275,6 +278,9 @@ class IdentifierPolicy:
             "device_id": _normalize_device,
             "loyalty_id": _normalize_loyalty,
         }
+        self._remembered = functools.lru_cache(maxsize=NORMALIZED_VALUES_KEPT)(
+            self._normalize_fresh
+        )
         self.blocklist = BlockList.from_config(
             blocked_values,
             blocked_patterns,
@@ -331,6 +337,16 @@ class IdentifierPolicy:
         return self.normalize(kind, raw).identifier
 
     def _normalize_value(self, kind: str, raw: str) -> str:
+        """A canonical kind's value, normalized; the last values seen are remembered.
+
+        The same few emails and devices arrive on event after event and lookup after
+        lookup, and email and phone parsing costs tens of microseconds each. Malformed
+        values raise every time (an exception is never cached)."""
+        if not isinstance(raw, str):
+            return self._normalize_fresh(kind, raw)
+        return self._remembered(kind, raw)
+
+    def _normalize_fresh(self, kind: str, raw: str) -> str:
         cleaned = self._clean_or_raise(kind, raw)
         if is_junk_literal(cleaned):
             # Junk fails most kinds' syntax; it is kept as flagged evidence instead.

@@ -126,3 +126,21 @@ def test_serve_refuses_an_open_server_off_loopback(settings: Settings) -> None:
     done = subprocess.run(SERVE, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "Refusing to serve the API on '0.0.0.0' without API keys" in done.stderr
+
+
+def test_a_worker_leaves_its_start_up_objects_out_of_garbage_collection(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from api.serve import app_from_environment
+
+    monkeypatch.setenv("GRAPH_CDP_API_KEYS", "")
+    gc.unfreeze()
+    try:
+        app = app_from_environment()  # what each uvicorn worker process calls
+        # The worker's modules and schema are in the permanent generation now.
+        assert gc.get_freeze_count() > 10_000
+        assert app.state.runtime.settings.neo4j_uri == settings.neo4j_uri
+    finally:
+        gc.unfreeze()  # this is a test process: let its objects be collected again

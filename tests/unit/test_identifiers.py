@@ -106,6 +106,23 @@ def test_rejects_non_string_value() -> None:
         POLICY.normalize("customer_id", 42)  # type: ignore[arg-type]
 
 
+def test_remembered_values_answer_as_the_first_time_and_errors_are_never_kept() -> None:
+    policy = IdentifierPolicy()
+    first = policy.normalize("email", " Ana.Lopez@Example.COM ")
+    assert policy.normalize("email", " Ana.Lopez@Example.COM ") == first
+    for _ in range(2):  # a malformed value is refused every time, not only the first
+        with pytest.raises(InvalidIdentifier, match="invalid email"):
+            policy.normalize("email", "ana.lopez@")
+    with pytest.raises(InvalidIdentifier, match="expected a string, got list"):
+        policy.normalize("email", ["not", "hashable"])  # type: ignore[arg-type]
+    # Each policy remembers its own answers: the same digits differ by default region.
+    uk_number = IdentifierPolicy(default_region="gb").normalize("phone", "020 7946 0958")
+    assert uk_number.value == "+442079460958"
+    with pytest.raises(InvalidIdentifier, match="default region US"):
+        policy.normalize("phone", "020 7946 0958")
+    assert policy.normalize("email", "ana.lopez@example.com").value == first.value
+
+
 def test_default_region_changes_phone_parsing() -> None:
     uk = IdentifierPolicy(default_region="gb")
     assert uk.default_region == "GB"
