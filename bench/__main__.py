@@ -187,7 +187,12 @@ async def main(args: argparse.Namespace) -> None:
             console.print(write_report("partial", r, partial_lines(r)).read_text())
         if "api" in args.only:
             r = await bench_api_latency(
-                settings, args.api_profiles, args.api_requests, args.api_concurrency, args.api_key
+                settings,
+                args.api_profiles,
+                args.api_requests,
+                args.api_concurrency,
+                args.api_key,
+                rounds=args.api_rounds,
             )
             console.print(write_report("api_latency", r, api_latency_lines(r)).read_text())
         if "activation" in args.only:
@@ -226,6 +231,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--api-profiles", type=int, default=200)
     parser.add_argument("--api-requests", type=int, default=400)
     parser.add_argument("--api-concurrency", type=int, default=16)
+    parser.add_argument("--api-rounds", type=int, default=3, help="api: rounds of each figure")
     parser.add_argument("--activation-customers", type=int, default=1000)
     parser.add_argument("--webhook-deliveries", type=int, default=200)
     parser.add_argument("--api-key", help="api: a read+write API key, when keys are configured")
