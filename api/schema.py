@@ -26,7 +26,7 @@ from strawberry.types.graphql import OperationType
 
 from api.auth import NOBODY, Scope
 from api.caches import TextValidationCache
-from api.context import Context, Info
+from api.context import COUNTS, TRAITS, Context, Info
 from api.cost import CostLimit, KeyBudgets
 from api.errors import LIMIT_EXCEEDED, ErrorCodes, Forbidden, coded_rule
 from api.feed import FeedMutation, FeedQuery, Subscription
@@ -65,8 +65,19 @@ class Query(FeedQuery):
 
     @field("The profile holding an identifier; the value is normalized.")
     async def profile_by_identifier(self, info: Info, kind: str, value: str) -> Profile | None:
-        found = await info.context.service.profile_by_identifier(kind, value)
-        return Profile.from_domain(found) if found else None
+        # Traits and counts, when selected, come in the profile's own query: one round trip.
+        traits = asks_for(info, "traits")
+        counts = asks_for(info, "countsByType") or asks_for(info, "countsByChannel")
+        found = await info.context.service.profile_by_identifier_with_details(
+            kind, value, traits=traits, counts=counts
+        )
+        if found is None:
+            return None
+        profile, details = found
+        for part, wanted in ((TRAITS, traits), (COUNTS, counts)):
+            if wanted:
+                info.context.loaders.details.prime((profile.id, part), details)
+        return Profile.from_domain(profile)
 
     @field("Every profile, a page at a time, with the total count.")
     async def profiles(

@@ -95,10 +95,28 @@ class ProfileReader:
         return [_profile(rows[i]) if i in rows else None for i in ids]
 
     async def by_identifier(self, kind: str, value: str) -> Profile | None:
+        found = await self.by_identifier_with_details(kind, value, traits=False, counts=False)
+        return found[0] if found else None
+
+    async def by_identifier_with_details(
+        self, kind: str, value: str, *, traits: bool, counts: bool
+    ) -> tuple[Profile, ProfileDetails] | None:
+        """The profile holding an identifier and, from the same statement, its traits and
+        counts as ``details`` gives them (a part not asked for is empty and not read)."""
         key = self.policy.normalize(kind, value).key
         # An identifier always belongs to a current customer: no merge chain to follow.
-        rows = await self.store.query("get_profile_by_identifier", key=key)
-        return _profile(rows[0]) if rows else None
+        rows = await self.store.query(
+            "get_profile_by_identifier",
+            key=key,
+            traits=traits,
+            counts=counts,
+            perProfile=TRAIT_SOURCES_PER_PROFILE,
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        details = _details(row["details"]) if row["details"] else ProfileDetails([], [], [])
+        return _profile(row), details
 
     async def page(self, first: int, after: str | None, *, with_total: bool = True) -> ProfilePage:
         """``with_total=False`` leaves the count of every current profile out (0): it

@@ -136,6 +136,14 @@ class CdpService:
         """The profile holding an identifier; the raw value is normalized first."""
         return await self.reader.by_identifier(kind, value)
 
+    async def profile_by_identifier_with_details(
+        self, kind: str, value: str, *, traits: bool, counts: bool
+    ) -> tuple[Profile, ProfileDetails] | None:
+        """The same profile and, in the same query, what ``profile_details`` would give."""
+        return await self.reader.by_identifier_with_details(
+            kind, value, traits=traits, counts=counts
+        )
+
     async def profiles(
         self, first: int, after: str | None, *, with_total: bool = True
     ) -> ProfilePage:

@@ -22,6 +22,7 @@ BATCHED = (
     "weak_points",
     "profiles",
     "profile",
+    "profile_by_identifier_with_details",
 )
 
 
@@ -125,3 +126,55 @@ async def test_a_page_counts_every_profile_only_when_the_query_asks(
     assert len(plain["profiles"]["edges"]) == 2
     assert plain["profiles"]["pageInfo"]["hasNextPage"] is True
     assert counted["profiles"]["totalCount"] == fragment["profiles"]["totalCount"] == 3
+
+
+async def test_a_profile_by_identifier_reads_its_traits_and_counts_in_its_own_query(
+    api: Api, calls: Counter[str]
+) -> None:
+    events = [
+        event("d-1", ("email", "dana@northwind.io"), traits={"plan": "pro"}, type="login"),
+        event("d-2", ("email", "dana@northwind.io"), traits={"city": "Oslo"}, type="purchase"),
+    ]
+    await api.data(INGEST, {"events": events})
+    fields = "id traits { name value } countsByType { key count } countsByChannel { key count }"
+    by_identifier = await api.data(
+        f'{{ profileByIdentifier(kind: "email", value: "Dana@northwind.io") {{ {fields} }} }}'
+    )
+    found = by_identifier["profileByIdentifier"]
+    assert calls == Counter({"profile_by_identifier_with_details": 1})  # no profile_details
+    assert {t["name"]: t["value"] for t in found["traits"]} == {"plan": "pro", "city": "Oslo"}
+    assert found["countsByType"] == [{"key": "login", "count": 1}, {"key": "purchase", "count": 1}]
+    # The same answers as the data loader's query, which profile(id:) still uses.
+    by_id = await api.data(
+        f"query($id: ID!) {{ profile(id: $id) {{ {fields} }} }}", {"id": found["id"]}
+    )
+    assert by_id["profile"] == found
+    assert calls["profile_details"] == 1
+
+
+async def test_a_profile_by_identifier_reads_no_interactions_unless_asked(
+    api: Api, server: LiveServer
+) -> None:
+    await api.data(INGEST, {"events": [event("e-1", ("email", "eli@northwind.io"))]})
+    service: CdpService = server.app.state.runtime.service
+    original = service.profile_by_identifier_with_details
+    asked: list[tuple[bool, bool]] = []
+
+    async def spy(kind: str, value: str, *, traits: bool, counts: bool) -> Any:
+        asked.append((traits, counts))
+        return await original(kind, value, traits=traits, counts=counts)
+
+    service.profile_by_identifier_with_details = spy  # type: ignore[method-assign]
+    try:
+        lookup = 'profileByIdentifier(kind: "email", value: "eli@northwind.io")'
+        for document in (
+            f"{{ {lookup} {{ id }} }}",
+            f"{{ {lookup} {{ traits {{ name }} }} }}",
+            f"{{ {lookup} {{ countsByChannel {{ key }} }} }}",
+            f"query {{ {lookup} {{ ...Counts }} }} "
+            "fragment Counts on Profile { countsByType { key } }",
+        ):
+            await api.data(document)
+    finally:
+        del service.profile_by_identifier_with_details
+    assert asked == [(False, False), (True, False), (False, True), (False, True)]
