@@ -500,6 +500,8 @@ async def bench_api_latency(
                             await starvation_check(client, second, requests // 2 or 1)
                         )
         version = str((await raw_driver.get_server_info()).agent)
+        # The database is not wiped: say what it held, seeded profiles included.
+        (held,) = await raw("count_customers")
     finally:
         await service.close()
         await raw_driver.close()
@@ -513,6 +515,7 @@ async def bench_api_latency(
         "warmup": warmup,
         "server_log_level": settings.log_level,
         "neo4j_version": version,
+        "customers_in_database": held["total"],
         "rounds": rounds,
         "results": [asdict(median_result(same)) for same in zip(*rounds_measured, strict=True)],
         "ratios": [median_ratio(same) for same in zip(*ratios, strict=True)],
@@ -577,6 +580,8 @@ def api_latency_lines(report: dict[str, Any]) -> list[str]:
     """The Markdown of the report: the ratios first, then every measurement."""
     results = {r["name"]: r for r in report["results"]}
     floor = results[HEALTHZ]
+    count = report.get("customers_in_database")
+    held = "an unknown number of" if count is None else f"{count:,}"
     lines = [
         f"{report['requests']} requests per operation (a quarter for the page of 50) from "
         f"{report['concurrency']} concurrent clients, after {report['warmup']} unrecorded "
@@ -584,7 +589,8 @@ def api_latency_lines(report: dict[str, Any]) -> list[str]:
         f"links. The API runs in its own processes ({report.get('workers', 1)} uvicorn "
         f"workers, log level {report['server_log_level']}); the clients (aiohttp), "
         f"`CdpService` and the raw driver share the bench process. "
-        f"Server: {report['neo4j_version']}. Every operation is measured in each of "
+        f"Server: {report['neo4j_version']}, holding {held} current customers "
+        f"(the bench wipes nothing). Every operation is measured in each of "
         f"{report.get('rounds', 1)} rounds; each ratio is taken within a round (an operation "
         f"against its baseline minutes apart at most) and the tables give medians over the "
         f"rounds, with the lowest and highest p50 and throughput ratios.",
