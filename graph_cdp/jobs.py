@@ -15,6 +15,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from graph_cdp.collection import oldest_generation_spaced
 from graph_cdp.config import RESOLUTION_MODES, Settings
 from graph_cdp.domain import JobView
 from graph_cdp.errors import GraphCdpError, InvalidInput
@@ -173,9 +174,10 @@ class JobRunner:
                 self.before_resolve,
             )
         if mode == "full":
-            return await run_full(
-                units, self.policy, self.rules, job_id, progress, self.before_resolve
-            )
+            with oldest_generation_spaced():
+                return await run_full(
+                    units, self.policy, self.rules, job_id, progress, self.before_resolve
+                )
         return await run_incremental(units, self.policy, self.rules, job_id, progress)
 
     async def _run_recorded(
