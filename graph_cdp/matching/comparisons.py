@@ -98,6 +98,23 @@ def _dl(a: str, b: str) -> int:
     return int(jellyfish.damerau_levenshtein_distance(a, b))
 
 
+def _swapped(a: str, b: str) -> bool:
+    """Two neighbouring letters typed in each other's place, and nothing else."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diff) != 2 or diff[1] != diff[0] + 1:
+        return False
+    i, j = diff
+    return a[i] == b[j] and a[j] == b[i]
+
+
+def _slip(form: str, name: str) -> bool:
+    """``name`` is ``form`` typed with one slip: close by Jaro-Winkler, or two neighbouring
+    letters swapped (which Jaro-Winkler weighs low in a short name: "jeo", "joe")."""
+    return _jw(form, name) >= 0.92 or _swapped(form, name)
+
+
 def _first_name(a: Prepared, b: Prepared) -> int:
     x, y = a.first, b.first
     if x is None or y is None:
@@ -115,8 +132,9 @@ def _first_level(x: str, y: str) -> int:
     jw = _jw(x, y)
     if jw >= 0.92:
         return 2
-    # A nickname typed with a slip ("dikc" for dick, of richard): a nickname still.
-    if any(_jw(f, y) >= 0.92 for f in fx) or any(_jw(f, x) >= 0.92 for f in fy):
+    # A nickname typed with a slip ("dikc" for dick, of richard; "jeo" for joe, of
+    # joseph): a nickname still.
+    if any(_slip(f, y) for f in fx) or any(_slip(f, x) for f in fy):
         return 1
     if phonetic(x) & phonetic(y):
         return 3
@@ -143,7 +161,9 @@ def _last_name(a: Prepared, b: Prepared) -> int:
 @functools.lru_cache(maxsize=262144)
 def _last_level(x: str, y: str) -> int:
     jw = _jw(x, y)
-    if jw >= 0.92:
+    # One slip (a dropped, doubled or swapped letter) in a name of five letters or more
+    # is a typo however Jaro-Winkler weighs where it falls ("tnaka", "tanka": tanaka).
+    if jw >= 0.92 or (min(len(x), len(y)) >= 5 and _dl(x, y) <= 1):
         return 1
     if phonetic(x) & phonetic(y):
         return 2
