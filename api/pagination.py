@@ -9,7 +9,7 @@ before it, bounded by the page size limit.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
@@ -72,14 +72,23 @@ def check_count(first: int, maximum: int, name: str = "first") -> None:
         )
 
 
+def window(
+    first: int | None, after: str | None, maximum: int, default: int = 20
+) -> tuple[int, str | None, int]:
+    """What ``paginate`` fetches for the client's ``first`` and ``after``: (how many, the
+    service cursor, how many of them come before the client's cursor)."""
+    first = default if first is None else first
+    check_count(first, maximum)
+    start, skip = decode_cursor(after, maximum) if after else (None, 0)
+    return first + skip, start, skip
+
+
 async def paginate(
     fetch: Fetch[T], first: int | None, after: str | None, maximum: int, default: int = 20
 ) -> Slice[T]:
     """``first`` items after the client's cursor ``after``, each with its own cursor."""
-    first = default if first is None else first
-    check_count(first, maximum)
-    start, skip = decode_cursor(after, maximum) if after else (None, 0)
-    page = await fetch(first + skip, start)
+    count, start, skip = window(first, after, maximum, default)
+    page = await fetch(count, start)
     items = list(page.items)
     edges: list[tuple[T, str]] = []
     for index in range(skip, len(items)):
@@ -93,18 +102,21 @@ async def paginate(
     return Slice(edges=edges, total=page.total, has_next_page=page.has_next_page)
 
 
-def asks_for(info: Info, name: str) -> bool:
-    """Whether the query selects ``name`` directly under the field being resolved (through
-    fragments too), so that a connection can leave out what nobody asked for."""
+def selections_of(info: Info, name: str) -> list[SelectedField]:
+    """Every selection of ``name`` directly under the field being resolved (through
+    fragments too), with its arguments (variables filled in)."""
 
-    def within(selections: Sequence[Selection]) -> bool:
+    def within(selections: Sequence[Selection]) -> Iterator[SelectedField]:
         for selection in selections:
             if isinstance(selection, SelectedField) and selection.name == name:
-                return True
-            if isinstance(selection, FragmentSpread | InlineFragment) and within(
-                selection.selections
-            ):
-                return True
-        return False
+                yield selection
+            elif isinstance(selection, FragmentSpread | InlineFragment):
+                yield from within(selection.selections)
 
-    return any(within(field.selections) for field in info.selected_fields)
+    return [found for field in info.selected_fields for found in within(field.selections)]
+
+
+def asks_for(info: Info, name: str) -> bool:
+    """Whether the query selects ``name`` directly under the field being resolved, so that
+    a connection can leave out what nobody asked for."""
+    return bool(selections_of(info, name))

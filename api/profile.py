@@ -8,7 +8,7 @@ from datetime import datetime
 import strawberry
 
 from api.context import COUNTS, TRAITS, Info
-from api.pagination import Slice, paginate
+from api.pagination import Slice, paginate, selections_of, window
 from api.types import (
     Count,
     Identifier,
@@ -20,9 +20,32 @@ from api.types import (
     field,
 )
 from graph_cdp import domain
-from graph_cdp.profiles import InteractionRequest
+from graph_cdp.errors import InvalidInput
+from graph_cdp.profiles import InteractionRequest, PageAsk
 
 DEFAULT_PAGE = 20
+
+
+def interactions_asked(info: Info) -> PageAsk | None:
+    """The one page of interactions the query selects under this profile, as the
+    ``interactions`` field will ask its data loader for it; None when it selects none,
+    several (aliases), or arguments that field will refuse (it says why)."""
+    found = selections_of(info, "interactions")
+    if len(found) != 1:
+        return None
+    arguments = found[0].arguments
+    first = arguments.get("first", DEFAULT_PAGE)
+    if isinstance(first, str):  # a literal comes as its text; validation made it an Int
+        first = int(first)
+    try:
+        count, start, _ = window(
+            first,
+            arguments.get("after"),
+            info.context.settings.max_page_size,
+        )
+    except InvalidInput:
+        return None
+    return PageAsk(count, start, arguments.get("type"), arguments.get("channel"))
 
 
 @strawberry.type

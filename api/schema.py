@@ -33,7 +33,7 @@ from api.feed import FeedMutation, FeedQuery, Subscription
 from api.inputs import EventInput, IdentifierInput, check_batch
 from api.limits import NoIntrospection, OneOperation, depth_rule
 from api.pagination import asks_for, check_count, paginate
-from api.profile import DEFAULT_PAGE, Profile, ProfileConnection
+from api.profile import DEFAULT_PAGE, Profile, ProfileConnection, interactions_asked
 from api.review import MatchCandidateConnection, ReviewResult
 from api.types import (
     DeadLetter,
@@ -66,18 +66,22 @@ class Query(FeedQuery):
     @field("The profile holding an identifier; the value is normalized.")
     async def profile_by_identifier(self, info: Info, kind: str, value: str) -> Profile | None:
         # Traits and counts, when selected, come in the profile's own query: one round trip.
+        # So does one page of interactions.
         traits = asks_for(info, "traits")
         counts = asks_for(info, "countsByType") or asks_for(info, "countsByChannel")
+        page = interactions_asked(info)
         found = await info.context.service.profile_by_identifier_with_details(
-            kind, value, traits=traits, counts=counts
+            kind, value, traits=traits, counts=counts, interactions=page
         )
         if found is None:
             return None
-        profile, details = found
+        loaders = info.context.loaders
         for part, wanted in ((TRAITS, traits), (COUNTS, counts)):
             if wanted:
-                info.context.loaders.details.prime((profile.id, part), details)
-        return Profile.from_domain(profile)
+                loaders.details.prime((found.profile.id, part), found.details)
+        if page is not None and found.interactions is not None:
+            loaders.interactions.prime(page.of(found.profile.id), found.interactions)
+        return Profile.from_domain(found.profile)
 
     @field("Every profile, a page at a time, with the total count.")
     async def profiles(

@@ -47,6 +47,29 @@ class InteractionRequest:
     channel: str | None = None
 
 
+@dataclass(frozen=True)
+class PageAsk:
+    """A page of interactions asked for with a profile, before its id is known."""
+
+    first: int
+    after: str | None = None
+    type: str | None = None
+    channel: str | None = None
+
+    def of(self, customer_id: str) -> InteractionRequest:
+        return InteractionRequest(customer_id, self.first, self.after, self.type, self.channel)
+
+
+@dataclass(frozen=True)
+class ProfileRead:
+    """What one profile read gives: the profile, its details (empty parts where not
+    asked for) and, when asked, a page of its interactions."""
+
+    profile: Profile
+    details: ProfileDetails
+    interactions: InteractionPage | None = None
+
+
 def identifier_view(row: dict[str, Any]) -> IdentifierView:
     return IdentifierView(
         kind=row["kind"],
@@ -96,14 +119,25 @@ class ProfileReader:
 
     async def by_identifier(self, kind: str, value: str) -> Profile | None:
         found = await self.by_identifier_with_details(kind, value, traits=False, counts=False)
-        return found[0] if found else None
+        return found.profile if found else None
 
     async def by_identifier_with_details(
-        self, kind: str, value: str, *, traits: bool, counts: bool
-    ) -> tuple[Profile, ProfileDetails] | None:
+        self,
+        kind: str,
+        value: str,
+        *,
+        traits: bool,
+        counts: bool,
+        interactions: PageAsk | None = None,
+    ) -> ProfileRead | None:
         """The profile holding an identifier and, from the same statement, its traits and
-        counts as ``details`` gives them (a part not asked for is empty and not read)."""
+        counts as ``details`` gives them (a part not asked for is empty and not read) and,
+        when ``interactions`` asks, the page ``interaction_pages`` would give."""
         key = self.policy.normalize(kind, value).key
+        page = None
+        if interactions is not None:
+            self._check_page(interactions.first)
+            page = _page_parameters(interactions)
         # An identifier always belongs to a current customer: no merge chain to follow.
         rows = await self.store.query(
             "get_profile_by_identifier",
@@ -111,12 +145,16 @@ class ProfileReader:
             traits=traits,
             counts=counts,
             perProfile=TRAIT_SOURCES_PER_PROFILE,
+            page=page,
         )
         if not rows:
             return None
         row = rows[0]
         details = _details(row["details"]) if row["details"] else ProfileDetails([], [], [])
-        return _profile(row), details
+        found = (
+            _interaction_page(row["page"], interactions.first) if interactions is not None else None
+        )
+        return ProfileRead(_profile(row), details, found)
 
     async def page(self, first: int, after: str | None, *, with_total: bool = True) -> ProfilePage:
         """``with_total=False`` leaves the count of every current profile out (0): it
@@ -179,18 +217,7 @@ class ProfileReader:
         params = []
         for index, r in enumerate(requests):
             self._check_page(r.first)
-            after_at, after_id = _interaction_cursor(r.after)
-            params.append(
-                {
-                    "index": index,
-                    "id": r.customer_id,
-                    "type": r.type,
-                    "channel": r.channel,
-                    "afterAt": after_at,
-                    "afterId": after_id,
-                    "limit": r.first + 1,
-                }
-            )
+            params.append({"index": index, "id": r.customer_id, **_page_parameters(r)})
         rows = await self.store.query("profile_interaction_pages", requests=params)
         found = {int(r["index"]): r for r in rows}
         return [_interaction_page(found.get(i), r.first) for i, r in enumerate(requests)]
@@ -214,6 +241,17 @@ def _details(row: dict[str, Any]) -> ProfileDetails:
             chosen[name] = TraitValue(name, value, e["source"], native(e["at"]), e["id"])
     traits = sorted(chosen.values(), key=lambda t: t.name)
     return ProfileDetails(traits, _counted(row["types"]), _counted(row["channels"]))
+
+
+def _page_parameters(ask: PageAsk | InteractionRequest) -> dict[str, Any]:
+    after_at, after_id = _interaction_cursor(ask.after)
+    return {
+        "type": ask.type,
+        "channel": ask.channel,
+        "afterAt": after_at,
+        "afterId": after_id,
+        "limit": ask.first + 1,  # one more says another page follows
+    }
 
 
 def _interaction_cursor(after: str | None) -> tuple[datetime | None, str | None]:

@@ -34,7 +34,13 @@ from graph_cdp.ingestion import Ingestor
 from graph_cdp.insight import Insight
 from graph_cdp.jobs import JobRunner
 from graph_cdp.matching_setup import Matching
-from graph_cdp.profiles import InteractionRequest, ProfileDetails, ProfileReader
+from graph_cdp.profiles import (
+    InteractionRequest,
+    PageAsk,
+    ProfileDetails,
+    ProfileRead,
+    ProfileReader,
+)
 from graph_cdp.resolution.batch import Progress
 from graph_cdp.resolution.rules import Rules, load_rules
 from graph_cdp.store import Store
@@ -137,11 +143,18 @@ class CdpService:
         return await self.reader.by_identifier(kind, value)
 
     async def profile_by_identifier_with_details(
-        self, kind: str, value: str, *, traits: bool, counts: bool
-    ) -> tuple[Profile, ProfileDetails] | None:
-        """The same profile and, in the same query, what ``profile_details`` would give."""
+        self,
+        kind: str,
+        value: str,
+        *,
+        traits: bool,
+        counts: bool,
+        interactions: PageAsk | None = None,
+    ) -> ProfileRead | None:
+        """The same profile and, in the same query, what ``profile_details`` would give and
+        (when ``interactions`` asks) what ``interaction_pages`` would."""
         return await self.reader.by_identifier_with_details(
-            kind, value, traits=traits, counts=counts
+            kind, value, traits=traits, counts=counts, interactions=interactions
         )
 
     async def profiles(

@@ -23,6 +23,7 @@ BATCHED = (
     "profiles",
     "profile",
     "profile_by_identifier_with_details",
+    "interaction_pages",
 )
 
 
@@ -160,9 +161,9 @@ async def test_a_profile_by_identifier_reads_no_interactions_unless_asked(
     original = service.profile_by_identifier_with_details
     asked: list[tuple[bool, bool]] = []
 
-    async def spy(kind: str, value: str, *, traits: bool, counts: bool) -> Any:
+    async def spy(kind: str, value: str, *, traits: bool, counts: bool, **more: Any) -> Any:
         asked.append((traits, counts))
-        return await original(kind, value, traits=traits, counts=counts)
+        return await original(kind, value, traits=traits, counts=counts, **more)
 
     service.profile_by_identifier_with_details = spy  # type: ignore[method-assign]
     try:
@@ -178,3 +179,81 @@ async def test_a_profile_by_identifier_reads_no_interactions_unless_asked(
     finally:
         del service.profile_by_identifier_with_details
     assert asked == [(False, False), (True, False), (False, True), (False, True)]
+
+
+async def test_a_full_profile_by_identifier_is_one_query_with_its_interactions(
+    api: Api, calls: Counter[str]
+) -> None:
+    events = [
+        event(f"f-{i}", ("email", "fay@northwind.io"), traits={"n": i}, type=kind)
+        for i, kind in enumerate(("login", "purchase", "login", "page_view", "login"))
+    ]
+    await api.data(INGEST, {"events": events})
+    fields = """id traits { name value } countsByType { key count }
+        interactions(first: 2, type: $type, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id type at } } }"""
+    lookup = 'profileByIdentifier(kind: "email", value: "fay@northwind.io")'
+    document = f"query($type: String, $after: String) {{ {lookup} {{ {fields} }} }}"
+    first = await api.data(document, {"type": "login", "after": None})
+    assert calls == Counter({"profile_by_identifier_with_details": 1})  # no interaction_pages
+    found = first["profileByIdentifier"]
+    page = found["interactions"]
+    assert page["totalCount"] == 3
+    assert [e["node"]["type"] for e in page["edges"]] == ["login", "login"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    # The next page, by the cursor of the last edge and of the first (a mid-page resume).
+    rest = await api.data(document, {"type": "login", "after": page["pageInfo"]["endCursor"]})
+    tail = rest["profileByIdentifier"]["interactions"]
+    logins = [e["node"]["id"] for e in await _all(api, found["id"])]
+    assert [e["node"]["id"] for e in tail["edges"]] == logins[2:]
+    assert tail["pageInfo"]["hasNextPage"] is False
+    mid = await api.data(document, {"type": "login", "after": page["edges"][0]["cursor"]})
+    assert [e["node"]["id"] for e in mid["profileByIdentifier"]["interactions"]["edges"]] == [
+        page["edges"][1]["node"]["id"],
+        tail["edges"][0]["node"]["id"],
+    ]
+    assert calls["profile_by_identifier_with_details"] == 3
+    assert calls["interaction_pages"] == 1  # _all's, through profile(id:)
+    # The data loader's query, which profile(id:) still uses, gives the same answer.
+    by_id = await api.data(
+        f"query($id: ID!, $type: String, $after: String) {{ profile(id: $id) {{ {fields} }} }}",
+        {"id": found["id"], "type": "login", "after": None},
+    )
+    assert by_id["profile"] == found
+    assert calls["interaction_pages"] == 2
+
+
+async def _all(api: Api, profile_id: str) -> list[dict[str, Any]]:
+    data = await api.data(
+        """query($id: ID!) { profile(id: $id) {
+            interactions(first: 50, type: "login") { edges { node { id } } } } }""",
+        {"id": profile_id},
+    )
+    return list(data["profile"]["interactions"]["edges"])
+
+
+async def test_two_pages_of_interactions_under_one_profile_go_to_the_data_loader(
+    api: Api, calls: Counter[str]
+) -> None:
+    await api.data(INGEST, {"events": [event("g-1", ("email", "gus@northwind.io"))]})
+    data = await api.data(
+        """{ profileByIdentifier(kind: "email", value: "gus@northwind.io") {
+            a: interactions(first: 1) { totalCount }
+            b: interactions(first: 5) { totalCount edges { node { id } } } } }"""
+    )
+    found = data["profileByIdentifier"]
+    assert found["a"]["totalCount"] == found["b"]["totalCount"] == 1
+    assert len(found["b"]["edges"]) == 1
+    assert calls == Counter({"profile_by_identifier_with_details": 1, "interaction_pages": 1})
+
+
+async def test_a_refused_interactions_page_is_refused_by_its_field(
+    api: Api, calls: Counter[str]
+) -> None:
+    await api.data(INGEST, {"events": [event("h-1", ("email", "hal@northwind.io"))]})
+    _, body = await api.post(
+        """{ profileByIdentifier(kind: "email", value: "hal@northwind.io") {
+            id interactions(first: 0) { totalCount } } }"""
+    )
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_INPUT"]
+    assert body["errors"][0]["path"] == ["profileByIdentifier", "interactions"]
