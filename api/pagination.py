@@ -102,21 +102,25 @@ async def paginate(
     return Slice(edges=edges, total=page.total, has_next_page=page.has_next_page)
 
 
-def selections_of(info: Info, name: str) -> list[SelectedField]:
-    """Every selection of ``name`` directly under the field being resolved (through
-    fragments too), with its arguments (variables filled in)."""
+def selections_of(info: Info, *path: str) -> list[SelectedField]:
+    """Every selection at ``path`` (field names, one level each) under the field being
+    resolved, through fragments too, with its arguments (variables filled in)."""
 
-    def within(selections: Sequence[Selection]) -> Iterator[SelectedField]:
+    def within(selections: Sequence[Selection], name: str) -> Iterator[SelectedField]:
         for selection in selections:
             if isinstance(selection, SelectedField) and selection.name == name:
                 yield selection
             elif isinstance(selection, FragmentSpread | InlineFragment):
-                yield from within(selection.selections)
+                yield from within(selection.selections, name)
 
-    return [found for field in info.selected_fields for found in within(field.selections)]
+    found: Sequence[Selection] = info.selected_fields
+    for name in path:
+        found = [inner for field in found for inner in within(field.selections, name)]
+    return [field for field in found if isinstance(field, SelectedField)]
 
 
-def asks_for(info: Info, name: str) -> bool:
-    """Whether the query selects ``name`` directly under the field being resolved, so that
-    a connection can leave out what nobody asked for."""
-    return bool(selections_of(info, name))
+def asks_for(info: Info, *path: str) -> bool:
+    """Whether the query selects ``path`` (a field directly under the field being
+    resolved, or a field under that ...), so that a connection can leave out what nobody
+    asked for."""
+    return bool(selections_of(info, *path))

@@ -90,9 +90,22 @@ class Query(FeedQuery):
         maximum = info.context.settings.max_page_size
         service = info.context.service
         with_total = asks_for(info, "totalCount")
+        # Traits and counts of the page's profiles, when selected, come in the page's own
+        # query: one round trip for the page.
+        nodes = ("edges", "node")
+        traits = asks_for(info, *nodes, "traits")
+        counts = asks_for(info, *nodes, "countsByType") or asks_for(info, *nodes, "countsByChannel")
+        details = info.context.loaders.details
 
         async def fetch(n: int, start: str | None) -> domain.ProfilePage:
-            return await service.profiles(n, start, with_total=with_total)
+            read = await service.profiles_with_details(
+                n, start, with_total=with_total, traits=traits, counts=counts
+            )
+            for profile_id, found in read.details.items():
+                for part, wanted in ((TRAITS, traits), (COUNTS, counts)):
+                    if wanted:
+                        details.prime((profile_id, part), found)
+            return read.page
 
         page = await paginate(fetch, first, after, maximum)
         return ProfileConnection.from_slice(page)

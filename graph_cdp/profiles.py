@@ -60,6 +60,17 @@ class PageAsk:
         return InteractionRequest(customer_id, self.first, self.after, self.type, self.channel)
 
 
+_EMPTY = ProfileDetails([], [], [])
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """A page of profiles and, when asked, each one's details (by profile id)."""
+
+    page: ProfilePage
+    details: dict[str, ProfileDetails]
+
+
 @dataclass(frozen=True)
 class ProfileRead:
     """What one profile read gives: the profile, its details (empty parts where not
@@ -159,22 +170,49 @@ class ProfileReader:
     async def page(self, first: int, after: str | None, *, with_total: bool = True) -> ProfilePage:
         """``with_total=False`` leaves the count of every current profile out (0): it
         reads every customer, while the page itself reads only the page."""
+        read = await self.page_with_details(first, after, with_total=with_total)
+        return read.page
+
+    async def page_with_details(
+        self,
+        first: int,
+        after: str | None,
+        *,
+        with_total: bool = True,
+        traits: bool = False,
+        counts: bool = False,
+    ) -> PageRead:
+        """A page and, from the same statement, each profile's traits and counts as
+        ``details`` gives them (a part not asked for is empty and not read)."""
         self._check_page(first)
         after_id = cursors.decode(after, 1)[0] if after else None
         if after_id is not None and not isinstance(after_id, str):
             raise InvalidCursor("malformed cursor: not a customer id")
         row = (
             await self.store.query(
-                "get_profile_page", after=after_id, limit=first + 1, withTotal=with_total
+                "get_profile_page",
+                after=after_id,
+                limit=first + 1,
+                withTotal=with_total,
+                traits=traits,
+                counts=counts,
+                perProfile=TRAIT_SOURCES_PER_PROFILE,
             )
         )[0]
-        profiles = [_profile(p) for p in row["profiles"][:first]]
-        return ProfilePage(
+        rows = row["profiles"][:first]
+        profiles = [_profile(p) for p in rows]
+        details = (
+            {p["id"]: _details(p["details"]) if p["details"] else _EMPTY for p in rows}
+            if traits or counts
+            else {}
+        )
+        page = ProfilePage(
             items=profiles,
             total=int(row["total"] or 0),
             end_cursor=cursors.encode(profiles[-1].id) if profiles else None,
             has_next_page=len(row["profiles"]) > first,
         )
+        return PageRead(page, details)
 
     async def traits(self, ids: Sequence[str]) -> list[list[TraitValue]]:
         """Per trait, the most recent non-empty value, with its source and time."""

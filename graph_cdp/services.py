@@ -37,6 +37,7 @@ from graph_cdp.matching_setup import Matching
 from graph_cdp.profiles import (
     InteractionRequest,
     PageAsk,
+    PageRead,
     ProfileDetails,
     ProfileRead,
     ProfileReader,
@@ -161,6 +162,14 @@ class CdpService:
         self, first: int, after: str | None, *, with_total: bool = True
     ) -> ProfilePage:
         return await self.reader.page(first, after, with_total=with_total)
+
+    async def profiles_with_details(
+        self, first: int, after: str | None, *, with_total: bool, traits: bool, counts: bool
+    ) -> PageRead:
+        """The same page and, in the same query, each profile's ``profile_details``."""
+        return await self.reader.page_with_details(
+            first, after, with_total=with_total, traits=traits, counts=counts
+        )
 
     async def traits_for(self, profile_ids: Sequence[str]) -> list[list[TraitValue]]:
         return await self.reader.traits(profile_ids)

@@ -24,6 +24,7 @@ BATCHED = (
     "profile",
     "profile_by_identifier_with_details",
     "interaction_pages",
+    "profiles_with_details",
 )
 
 
@@ -63,8 +64,8 @@ async def test_a_page_of_profiles_loads_traits_and_counts_once(
     assert len(edges) == 8
     assert all(e["node"]["traits"][0]["name"] == "n" for e in edges)
     assert all(e["node"]["countsByType"] == [{"key": "login", "count": 1}] for e in edges)
-    # Traits and counts come from one pass over the interactions: one query for the page.
-    assert calls == Counter({"profiles": 1, "profile_details": 1})
+    # Traits and counts come from one pass over the interactions, in the page's query.
+    assert calls == Counter({"profiles_with_details": 1})
 
 
 async def test_aliased_profiles_share_one_trait_load(api: Api, calls: Counter[str]) -> None:
@@ -103,14 +104,16 @@ async def test_a_page_counts_every_profile_only_when_the_query_asks(
         INGEST, {"events": [event(f"t-{i}", ("email", f"t{i}@nw.io")) for i in range(3)]}
     )
     service: CdpService = server.app.state.runtime.service
-    original = service.profiles
+    original = service.profiles_with_details
     asked: list[bool] = []
+    parts: list[tuple[bool, bool]] = []
 
-    async def spy(first: int, after: str | None, *, with_total: bool = True) -> Any:
+    async def spy(first: int, after: str | None, *, with_total: bool, **more: bool) -> Any:
         asked.append(with_total)
-        return await original(first, after, with_total=with_total)
+        parts.append((more["traits"], more["counts"]))
+        return await original(first, after, with_total=with_total, **more)
 
-    service.profiles = spy  # type: ignore[method-assign]
+    service.profiles_with_details = spy  # type: ignore[method-assign]
     try:
         plain = await api.data(
             "{ profiles(first: 2) { edges { node { id } } pageInfo { hasNextPage } } }"
@@ -120,10 +123,17 @@ async def test_a_page_counts_every_profile_only_when_the_query_asks(
             "query { profiles(first: 2) { ...Count } } "
             "fragment Count on ProfileConnection { totalCount }"
         )
+        await api.data("{ profiles(first: 2) { edges { node { traits { name } } } } }")
+        await api.data(
+            "query { profiles(first: 2) { edges { node { ...Counts } } } } "
+            "fragment Counts on Profile { countsByChannel { key } }"
+        )
     finally:
-        del service.profiles
-    # Counting reads every customer; the page alone reads the page.
-    assert asked == [False, True, True]
+        del service.profiles_with_details
+    # Counting reads every customer; the page alone reads the page; the interactions are
+    # read only for the traits or counts selected under the page's nodes.
+    assert asked == [False, True, True, False, False]
+    assert parts == [(False, False)] * 3 + [(True, False), (False, True)]
     assert len(plain["profiles"]["edges"]) == 2
     assert plain["profiles"]["pageInfo"]["hasNextPage"] is True
     assert counted["profiles"]["totalCount"] == fragment["profiles"]["totalCount"] == 3

@@ -92,5 +92,33 @@ async def test_a_statement_error_is_not_retried(store: Store, settings: Settings
     async with relayed_store(settings, cut=0, retry_seconds=30) as (relayed, relay):
         with pytest.raises(StoreError, match="Neo4j error"):
             # A wrong parameter type is the statement's fault: retrying cannot help.
-            await relayed.query("get_profile_page", after=None, limit="ten", withTotal=False)
+            await relayed.query(
+                "get_profile_page",
+                after=None,
+                limit="ten",
+                withTotal=False,
+                traits=False,
+                counts=False,
+                perProfile=1,
+            )
     assert relay.accepted == 1
+
+
+async def test_records_of_graph_types_still_become_dicts(store: Store) -> None:
+    """Records of plain values are taken as they are; a statement that returns a node
+    learns so from its first record and gets ``Record.data()``'s dicts, every time."""
+    from graph_cdp.store import driver
+
+    plain = "RETURN {a: [1, {b: 'x'}]} AS m, 'y' AS s"
+    nodes = "CREATE (n:Scratch {p: 1}) RETURN n, [n] AS ns, {n: n} AS m"
+    async with store.driver.session(database=store.database) as session:
+        first = await driver._rows("test/plain", await session.run(plain))
+        again = await driver._rows("test/plain", await session.run(plain))
+        made = await driver._rows("test/nodes", await session.run(nodes))
+        more = await driver._rows("test/nodes", await session.run(nodes))
+    assert first == again == [{"m": {"a": [1, {"b": "x"}]}, "s": "y"}]
+    assert driver._PLAIN["test/plain"] is True
+    assert driver._PLAIN["test/nodes"] is False
+    for rows in (made, more):
+        assert rows == [{"n": {"p": 1}, "ns": [{"p": 1}], "m": {"n": {"p": 1}}}]
+        assert type(rows[0]["n"]) is dict
