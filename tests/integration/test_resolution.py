@@ -304,6 +304,25 @@ async def test_full_job_agrees_with_incremental_and_reports(service: CdpService)
     assert (await service.resolution_job(job.id)) == job
 
 
+async def test_an_incremental_job_resolves_what_a_deferred_write_linked(
+    service: CdpService,
+) -> None:
+    """Two customers a deferred write links after a job (both identifiers already had
+    one): the next incremental job finds the write by its identifiers and joins them."""
+    await service.ingest_events([ev("a", ("email", "ada@shop.io"), ("cookie_id", "c-1"))])
+    await service.ingest_events([ev("b", ("phone", "+14155552671"), ("cookie_id", "c-2"))])
+    ada, phone = "email:ada@shop.io", "phone:+14155552671"
+    assert await customer_of(service.store, ada) != await customer_of(service.store, phone)
+    await service.run_resolution("full")  # the last job: the next one starts from here
+    linking = ev("c", ("email", "ada@shop.io"), ("phone", "+14155552671"))
+    await service.ingest_events([linking], resolve=False)
+    assert await customer_of(service.store, ada) != await customer_of(service.store, phone)
+    job = await service.run_resolution("incremental")
+    assert job.status == "succeeded"
+    assert job.stats["merges"] == 1
+    assert await customer_of(service.store, ada) == await customer_of(service.store, phone)
+
+
 async def test_a_rule_change_is_applied_by_the_full_job(store: Store, settings: Settings) -> None:
     await CdpService(store, settings).ingest_events(
         [
