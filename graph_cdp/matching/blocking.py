@@ -11,6 +11,7 @@ near-linearly with the records rather than with their square.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,10 +29,14 @@ def _one(value: str | None) -> tuple[str, ...]:
     return (value,) if value else ()
 
 
+# Names repeat (a write rebuilds the blocking keys of every record of the unit it
+# touched, and a full job of every record): each distinct name is coded once.
+@functools.lru_cache(maxsize=65536)
 def _metaphone(value: str | None) -> tuple[str, ...]:
     return _one(doublemetaphone(value)[0] if value else None)
 
 
+@functools.lru_cache(maxsize=65536)
 def _forms(value: str | None) -> tuple[str, ...]:
     return tuple(sorted(first_name_forms(value))) if value else ()
 
@@ -74,6 +79,7 @@ PARTS: dict[str, tuple[Part, tuple[str, ...]]] = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def check_rule(rule: str) -> tuple[str, ...]:
     parts = tuple(rule.split("+"))
     for part in parts:

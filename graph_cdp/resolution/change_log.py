@@ -78,17 +78,23 @@ def plan_records(
     merged_away = {m for m, _ in merges}
     after = {k: assign.get(k, c) for k, c in current.items()}
     records: list[ChangeRecord] = []
+    # Identifier keys by the customer they end in, in ``current``'s order (one pass, not
+    # one per new customer: a first job creates thousands in one unit set).
+    members: dict[str | None, list[str]] = {}
+    for k, c in after.items():
+        members.setdefault(c, []).append(k)
 
     for cid, origin in created:
         if origin is None:
-            keys = [k for k, c in after.items() if c == cid]
-            records.append(ChangeRecord(CREATED, (cid,), {"identifiers": _hashes(keys)}))
+            records.append(
+                ChangeRecord(CREATED, (cid,), {"identifiers": _hashes(members.get(cid, []))})
+            )
     split_into: dict[str, list[str]] = {}
     for cid, origin in created:
         if origin is not None:
             split_into.setdefault(origin, []).append(cid)
     for origin, parts in sorted(split_into.items()):
-        moved = [k for k, c in after.items() if c in parts and current.get(k) == origin]
+        moved = [k for part in parts for k in members.get(part, []) if current.get(k) == origin]
         data = {"from": origin, "into": sorted(parts), "moved": _hashes(moved)}
         records.append(ChangeRecord(SPLIT, (origin, *sorted(parts)), data))
     survivors: dict[str, list[str]] = {}
