@@ -236,14 +236,14 @@ class FuzzyEvidence:
     async def after_unit(
         self, tx: AsyncManagedTransaction, unit: Unit, resolution: Resolution, now: datetime
     ) -> Outcome | None:
+        matcher = await self.models.current(tx)
+        if matcher is None:
+            return None  # no model yet: the first full job (or `match train`) starts matching
         traits, stored = split_stored(
             await collected(tx, "unit_match_state", keys=sorted(unit.nodes))
         )
         if not traits and not stored:
             return None  # nothing in this unit says who anyone is
-        matcher = await self.models.current(tx)
-        if matcher is None:
-            return None  # no model yet: the first full job (or `match train`) starts matching
         records = build_records(resolution.base, unit.nodes, traits, self.rules)
         changed, removed = stale_records(matcher, records, stored)
         if not changed and not removed:
