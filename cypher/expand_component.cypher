@@ -1,6 +1,6 @@
 // One step of the locked walk over a resolution unit: ok-ok links and same-customer members.
-// Setting lockedAt takes each node's write lock, so no concurrent writer can change the unit;
-// each node is read after its lock is held. A customer's members are read once per customer,
+// Setting and removing _lock takes each node's write lock (held to commit, nothing left to write),
+// so no concurrent writer can change the unit; each node is read after its lock is held. A customer's members are read once per customer,
 // not once per member (a step from a whole unit of k members would read k^2 rows). The rows come
 // in one record (graph_cdp/store/driver.py collected).
 // The far end of a link carries no label in the pattern (LINKED joins identifiers only): with
@@ -28,7 +28,7 @@ CALL (n) {
 }
 WITH DISTINCT m AS n
 WHERE NOT n.key IN $seen
-SET n.lockedAt = $now
+SET n._lock = true REMOVE n._lock
 WITH n
 OPTIONAL MATCH (n)-[:BELONGS_TO]->(c:Customer)
 RETURN collect([n.key, n.kind, n.value, n.firstSeen.epochMillis, n.status, c.id,

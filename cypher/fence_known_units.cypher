@@ -8,7 +8,7 @@
 // update_identifier_status writes them (only what differs). Returns the failed units' positions.
 UNWIND $rows AS row
 OPTIONAL MATCH (i:Identifier {key: row.key})
-SET i.lockedAt = $now
+SET i._lock = true REMOVE i._lock
 WITH row, i
 OPTIONAL MATCH (i)-[:BELONGS_TO]->(c:Customer)
 WITH row, i,

@@ -1,4 +1,4 @@
 // One match candidate by id, locked for a decision.
 MATCH (m:MatchCandidate {id: $id})
-SET m.lockedAt = $now
+SET m._lock = true REMOVE m._lock
 RETURN m {.*} AS candidate

@@ -4,5 +4,5 @@ UNWIND $blockKeys AS blockKey
 MATCH (:BlockKey {key: blockKey})<-[:KEYED]-(i:Identifier)
 WHERE i.matchRecord IS NOT NULL
 WITH DISTINCT i
-SET i.lockedAt = $now
+SET i._lock = true REMOVE i._lock
 RETURN collect([i.key, i.matchRecord]) AS rows

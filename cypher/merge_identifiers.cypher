@@ -1,7 +1,7 @@
 // Identifiers by key with their kind label (from the server's kind enum, never caller text);
-// first and last sighting as ISO 8601 text (graph_cdp/store/values.py wire). lockedAt says the
-// identifier was written now (this statement holds its lock): an incremental job re-resolves
-// what was written since the last job, so a write that deferred resolution is found by it.
+// first and last sighting as ISO 8601 text (graph_cdp/store/values.py wire). writtenAt says the
+// identifier's evidence was written now: an incremental job re-resolves what was written since
+// the last job, so a write that deferred resolution is found by it.
 UNWIND $rows AS row
 WITH row, datetime(row.firstSeen) AS firstSeen, datetime(row.lastSeen) AS lastSeen
 MERGE (i:Identifier {key: row.key})
@@ -11,7 +11,7 @@ MERGE (i:Identifier {key: row.key})
                 i.statusReason = row.blocked, i.names = row.names, i.traits = row.traits
   ON MATCH SET i.firstSeen = CASE WHEN firstSeen < i.firstSeen THEN firstSeen ELSE i.firstSeen END,
                i.lastSeen = CASE WHEN lastSeen > i.lastSeen THEN lastSeen ELSE i.lastSeen END
-SET i:$(row.label), i.lockedAt = $now,
+SET i:$(row.label), i.writtenAt = $now,
     i.names = CASE WHEN size(row.names) = 0 THEN coalesce(i.names, [])
                    ELSE ([n IN coalesce(i.names, []) WHERE NOT n IN row.names] + row.names)[-5..] END,
     i.traits = CASE WHEN size(row.traits) = 0 THEN i.traits

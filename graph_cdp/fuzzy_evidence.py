@@ -253,11 +253,7 @@ class FuzzyEvidence:
         if changed:
             await run(tx, "set_match_records", rows=record_rows(matcher, changed.values()))
         block_keys = sorted({k for r in changed.values() for k in matcher.blocking_keys(r.record)})
-        found = (
-            await collected(tx, "match_neighbours", blockKeys=block_keys, now=now)
-            if block_keys
-            else []
-        )
+        found = await collected(tx, "match_neighbours", blockKeys=block_keys) if block_keys else []
         others: list[MatchRecord] = [record_from_json(key, text) for key, text in found]
         touched_records = [r.record for r in changed.values()]
         scored = {

@@ -86,7 +86,7 @@ async def resolve_seeds(
     """Lock the units of ``seeds``, resolve them from scratch, write what changed and
     its change records (``traits``: identifier key -> trait names written with it),
     then run ``after`` on the unit (matching) and add what it changed."""
-    unit = await walk_locked(tx, seeds, now)
+    unit = await walk_locked(tx, seeds)
     if not unit.nodes:
         return Outcome()
     await load_links(tx, unit)
@@ -123,7 +123,7 @@ async def write_known_units(
     customer per cluster where it had none, its link decisions, and the change records
     the locked re-resolve would write. Returns what changed and the positions of the
     units that failed the fence."""
-    turned = await fence_known(tx, units, now)
+    turned = await fence_known(tx, units)
     kept = [u for n, u in enumerate(units) if n not in turned]
     inactive = sorted(k for u in kept for k, st in zip(u.keys, u.statuses, strict=True) if st != OK)
     await refuse_links_of_inactive(tx, inactive, REFUSAL_PRECEDENCE)

@@ -106,7 +106,7 @@ class Review:
         now = datetime.now(UTC)
 
         async def work(tx: AsyncManagedTransaction) -> ReviewResult:
-            rows = await run(tx, "get_match_candidate", id=candidate_id, now=now)
+            rows = await run(tx, "get_match_candidate", id=candidate_id)
             if not rows:
                 raise MatchCandidateNotFound(
                     f"no match candidate {candidate_id!r}", candidate_id=candidate_id

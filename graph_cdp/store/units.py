@@ -27,16 +27,14 @@ def _take(unit: Unit, member: UnitMember) -> None:
         unit.created_at[member.customer] = member.customer_created
 
 
-async def walk_locked(tx: AsyncManagedTransaction, seeds: Iterable[str], now: datetime) -> Unit:
+async def walk_locked(tx: AsyncManagedTransaction, seeds: Iterable[str]) -> Unit:
     """Lock the seeds and everything they reach, reading each identifier under its lock."""
     unit = Unit({}, [], {}, {}, {})
-    for row in await collected(tx, "lock_identifiers", keys=sorted(set(seeds)), now=now):
+    for row in await collected(tx, "lock_identifiers", keys=sorted(set(seeds))):
         _take(unit, unit_member(row))
     frontier = sorted(unit.nodes)
     while frontier:
-        found = await collected(
-            tx, "expand_component", keys=frontier, seen=sorted(unit.nodes), now=now
-        )
+        found = await collected(tx, "expand_component", keys=frontier, seen=sorted(unit.nodes))
         new = [m for m in map(unit_member, found) if m.node.key not in unit.nodes]
         for member in new:
             _take(unit, member)
@@ -78,9 +76,7 @@ async def write_changes(
         await run(tx, "set_link_decisions", rows=decided, now=now)
 
 
-async def fence_known(
-    tx: AsyncManagedTransaction, units: Sequence[KnownUnit], now: datetime
-) -> set[int]:
+async def fence_known(tx: AsyncManagedTransaction, units: Sequence[KnownUnit]) -> set[int]:
     """Lock every member of ``units``, write the statuses of the units the store still
     holds as the job read them, and return the positions of the others (see
     ``fence_known_units.cypher``)."""
@@ -100,7 +96,7 @@ async def fence_known(
             u.keys, u.degrees, u.links, u.thresholds, u.statuses, u.blocked, strict=True
         )
     ]
-    return set(await collected(tx, "fence_known_units", rows=rows, now=now))
+    return set(await collected(tx, "fence_known_units", rows=rows))
 
 
 async def create_known_customers(

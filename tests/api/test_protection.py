@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 
 import httpx
 import neo4j
@@ -111,7 +110,7 @@ async def locked(settings: Settings, key: str) -> AsyncIterator[None]:
     try:
         async with driver.session(database=settings.neo4j_database) as session:
             tx = await session.begin_transaction()
-            result = await tx.run(load("lock_identifiers"), keys=[key], now=datetime.now(UTC))
+            result = await tx.run(load("lock_identifiers"), keys=[key])
             assert [row[0] for row in (await result.single(strict=True))["rows"]] == [key]
             try:
                 yield

@@ -323,6 +323,20 @@ async def test_an_incremental_job_resolves_what_a_deferred_write_linked(
     assert await customer_of(service.store, ada) == await customer_of(service.store, phone)
 
 
+async def test_an_incremental_job_after_a_job_redoes_nothing_but_new_writes(
+    service: CdpService,
+) -> None:
+    """A job's own locks are not writes: the incremental job after it re-resolves only
+    what was written since it started."""
+    events = [ev(f"a{i}", ("email", f"u{i}@shop.io"), ("cookie_id", f"c-{i}")) for i in range(20)]
+    await service.ingest_events(events, resolve=False)
+    assert (await service.run_resolution("full")).stats["identifiers"] == 40
+    assert (await service.run_resolution("incremental")).stats["identifiers"] == 0
+    await service.ingest_events([ev("b", ("email", "u1@shop.io"), ("phone", "+14155552671"))])
+    assert (await service.run_resolution("incremental")).stats["identifiers"] == 2
+    assert (await service.run_resolution("incremental")).stats["identifiers"] == 0
+
+
 async def test_a_rule_change_is_applied_by_the_full_job(store: Store, settings: Settings) -> None:
     await CdpService(store, settings).ingest_events(
         [

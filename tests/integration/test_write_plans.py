@@ -7,7 +7,6 @@ many identifiers besides a small unit, and bound the database hits by the unit's
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -52,9 +51,7 @@ async def test_a_step_of_the_locked_walk_reads_the_unit_not_every_ok_identifier(
     ]
     await service.ingest_events(unit)
     keys = ["email:ada@shop.io", "cookie:ada-laptop"]
-    hits = await _profiled_hits(
-        store, "expand_component", keys=keys, seen=keys, now=datetime.now(UTC)
-    )
+    hits = await _profiled_hits(store, "expand_component", keys=keys, seen=keys)
     # The unit holds 4 identifiers and one customer: a few dozen hits. A plan that seeks
     # every 'ok' identifier through the status index and tests each for a link reads
     # thousands (it did: 660,000 rows for a step of 816 keys).
