@@ -38,7 +38,8 @@ def unit_member(row: Row) -> UnitMember:
 
 def stored_identifier(row: Row) -> StoredIdentifier:
     """A row of ``all_identifiers`` (the node carries its stored status)."""
-    key, kind, value, first_seen, status, customer, names = row
+    key, first_seen, status, customer, names = row
+    kind, _, value = key.partition(":")
     return StoredIdentifier(
         Node(key, kind, value, int(first_seen or 0), status or OK, tuple(names)), customer
     )
@@ -49,7 +50,12 @@ def identifier_columns(rows: Sequence[Row]) -> IdentifierColumns:
     per identifier)."""
     if not rows:
         return IdentifierColumns([], [], [], [], [], [], [])
-    keys, kinds, values, seen, status, customer, names = (list(c) for c in zip(*rows, strict=True))
+    keys, seen, status, customer, names = (list(c) for c in zip(*rows, strict=True))
+    kinds, values = [], []
+    for key in keys:  # a valid identifier's key is kind:value (identifiers.Identifier.key)
+        kind, _, value = key.partition(":")
+        kinds.append(kind)
+        values.append(value)
     return IdentifierColumns(
         keys,
         kinds,

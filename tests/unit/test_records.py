@@ -19,10 +19,22 @@ def test_unit_member_row_without_customer_or_status() -> None:
     assert (member.customer, member.customer_created) == (None, 0)
 
 
-def test_stored_identifier_row() -> None:
-    ident = records.stored_identifier(["phone:+1", "phone", "+1", 5, None, "cus_2", []])
-    assert ident.node == Node("phone:+1", "phone", "+1", 5, OK, ())
+def test_stored_identifier_row_takes_kind_and_value_from_the_key() -> None:
+    ident = records.stored_identifier(["loyalty_id:acme:L-1", 5, None, "cus_2", ["ada|lovelace"]])
+    assert ident.node == Node(
+        "loyalty_id:acme:L-1", "loyalty_id", "acme:L-1", 5, OK, ("ada|lovelace",)
+    )
     assert ident.customer == "cus_2"
+
+
+def test_identifier_columns_take_kind_and_value_from_the_key() -> None:
+    columns = records.identifier_columns(
+        [["email:a@x.io", 5, "hub", None, []], ["loyalty_id:acme:L-1", None, None, "cus_2", []]]
+    )
+    assert columns.kinds == ["email", "loyalty_id"]
+    assert columns.values == ["a@x.io", "acme:L-1"]
+    assert columns.stored == ["hub", OK]
+    assert columns.first_seen == [5, 0]
 
 
 def test_stored_links_rows() -> None:
