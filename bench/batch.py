@@ -39,6 +39,23 @@ KINDS = [
 WRITE_BATCH = 10_000
 
 
+def _value(kind: str, person: int, j: int) -> str:
+    """A normalized value of ``kind``, unique to (person, j), shaped as the write path
+    stores one (E.164 phones, canonical UUID devices), so the job's per-value checks
+    (the block list) do the work they do on real data."""
+    n = person * 8 + j
+    if kind == "email":
+        return f"p{person}.{j}@mail{person % 89}.com"
+    if kind == "phone":  # US numbers outside the fictional 555 exchange
+        area, line = 201 + (n // 10_000_000) % 700, n % 10_000_000
+        return f"+1{area}{2 + line // 1_000_000 % 8}{line % 1_000_000:06d}"
+    if kind == "device_id":
+        return f"{person:08x}-{j:04x}-4000-8000-{n:012x}"
+    if kind == "loyalty_id":
+        return f"club:{n}"
+    return f"{kind}-{person}-{j}"
+
+
 def synthesize(n_identifiers: int, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     rng = random.Random(seed)
     start = datetime(2025, 1, 1, tzinfo=UTC)
@@ -50,7 +67,7 @@ def synthesize(n_identifiers: int, seed: int) -> tuple[list[dict[str, Any]], lis
         members = []
         for j in range(size):
             kind, label = KINDS[j % len(KINDS)] if j else KINDS[rng.randrange(len(KINDS))]
-            value = f"{kind}-{person}-{j}"
+            value = _value(kind, person, j)
             at = wire(start + timedelta(minutes=rng.randrange(500_000)))
             nodes.append(
                 {"key": f"{kind}:{value}", "kind": kind, "value": value, "label": label, "at": at}
