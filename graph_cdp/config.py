@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -69,6 +70,12 @@ class Settings(BaseSettings):
     job_stale_after_seconds: float = Field(
         60.0, validation_alias=_env("GRAPH_CDP_JOB_STALE_AFTER_SECONDS")
     )
+    # Processes a local full job checks units in (0: one per core).
+    job_processes: int = Field(0, ge=0, validation_alias=_env("GRAPH_CDP_JOB_PROCESSES"))
+
+    @property
+    def job_process_count(self) -> int:
+        return self.job_processes or os.cpu_count() or 1
 
     # --- identifiers ---
     default_region: str = Field("US", validation_alias=_env("GRAPH_CDP_DEFAULT_REGION"))

@@ -176,7 +176,13 @@ class JobRunner:
         if mode == "full":
             with oldest_generation_spaced():
                 return await run_full(
-                    units, self.policy, self.rules, job_id, progress, self.before_resolve
+                    units,
+                    self.policy,
+                    self.rules,
+                    job_id,
+                    progress,
+                    self.before_resolve,
+                    processes=self.settings.job_process_count,
                 )
         return await run_incremental(units, self.policy, self.rules, job_id, progress)
 

@@ -24,6 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
+from graph_cdp.collection import keep_out_of_collections
 from graph_cdp.graph_types import (
     IdentifierColumns,
     IdentifierRef,
@@ -34,7 +35,12 @@ from graph_cdp.graph_types import (
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules
-from graph_cdp.resolution.snapshot import Snapshot, build_snapshot, identifier_index
+from graph_cdp.resolution.snapshot import (
+    BlockReason,
+    Snapshot,
+    build_snapshot,
+    identifier_index,
+)
 from graph_cdp.resolution.unit_scan import Scan, unit_labels
 from graph_cdp.resolution.unit_scan import changed_units as scan_changed
 
@@ -99,6 +105,7 @@ class JobStats:
     links: int = 0
     units: int = 0
     units_changed: int = 0
+    processes: int = 1  # that checked the units (unit_pool)
     known_units: int = 0  # of the changed units, those written from the read (fenced)
     status_changes: int = 0
     customers_before: int = 0
@@ -114,6 +121,7 @@ class JobStats:
             "links": self.links,
             "units": self.units,
             "unitsChanged": self.units_changed,
+            "processes": self.processes,
             "knownUnits": self.known_units,
             "statusChanges": self.status_changes,
             "customersBefore": self.customers_before,
@@ -134,22 +142,32 @@ def _extend(into: Any, page: Any) -> None:
 
 
 async def _read_range(
-    store: JobStore, after: str, upto: str | None
-) -> tuple[IdentifierColumns, LinkColumns]:
+    store: JobStore, after: str, upto: str | None, block_reason: BlockReason
+) -> tuple[IdentifierColumns, LinkColumns, dict[str, str]]:
+    """One key range: its identifiers, then its links, page after page, each page asked
+    for before the one in hand is kept (so the server works while Python keeps it), and
+    the block reasons of each page's identifiers (only those blocked are kept)."""
     ids = IdentifierColumns([], [], [], [], [], [], [])
-    start = after
-    while (page := await store.identifier_columns(start, READ_PAGE, upto)).keys:
+    blocked: dict[str, str] = {}
+    pending = asyncio.ensure_future(store.identifier_columns(after, READ_PAGE, upto))
+    while (page := await pending).keys:
+        pending = asyncio.ensure_future(store.identifier_columns(page.keys[-1], READ_PAGE, upto))
         _extend(ids, page)
-        start = page.keys[-1]
+        for key, kind, value in zip(page.keys, page.kinds, page.values, strict=True):
+            reason = block_reason(kind, value)
+            if reason:
+                blocked[key] = reason
+        keep_out_of_collections()
     links = LinkColumns([], [], [], [], [], [], [], [], [], [])
-    start = after
+    pending_links = asyncio.ensure_future(store.link_columns(after, READ_PAGE, upto))
     while True:
-        page_links, last = await store.link_columns(start, READ_PAGE, upto)
+        page_links, last = await pending_links
         if last is None:
             break
+        pending_links = asyncio.ensure_future(store.link_columns(last, READ_PAGE, upto))
         _extend(links, page_links)
-        start = last
-    return ids, links
+        keep_out_of_collections()
+    return ids, links, blocked
 
 
 async def read_snapshot(store: JobStore, policy: IdentifierPolicy, rules: Rules) -> Snapshot:
@@ -157,24 +175,30 @@ async def read_snapshot(store: JobStore, policy: IdentifierPolicy, rules: Rules)
 
     Paged by key, one record of compact rows per page, kept as columns: decoding a
     million records one by one, or building an object per row, costs several times
-    more than a few large lists. ``READ_CONCURRENCY`` key ranges are read at once: most
-    of a page's time is the server's, one core per query."""
+    more than a few large lists. ``READ_CONCURRENCY`` key ranges are read at once, each
+    a page ahead: most of a page's time is the server's, one core per query."""
     ranges = await store.key_ranges(READ_CONCURRENCY)
-    parts = await asyncio.gather(*(_read_range(store, a, b) for a, b in ranges))
+    reason = policy.blocklist.reason
+    parts = await asyncio.gather(*(_read_range(store, a, b, reason) for a, b in ranges))
     ids = IdentifierColumns([], [], [], [], [], [], [])
     links = LinkColumns([], [], [], [], [], [], [], [], [], [])
-    for part_ids, part_links in parts:
+    blocked: dict[str, str] = {}
+    for part_ids, part_links, part_blocked in parts:
         _extend(ids, part_ids)
         _extend(links, part_links)
+        blocked.update(part_blocked)
     ids, index = identifier_index(ids)
-    return build_snapshot(ids, index, links, policy.blocklist.reason, rules)
+    return build_snapshot(ids, index, links, blocked, rules)
 
 
-def changed_units(snapshot: Snapshot, labels: Any, rules: Rules, stats: JobStats) -> Scan:
+def changed_units(
+    snapshot: Snapshot, labels: Any, rules: Rules, stats: JobStats, processes: int = 1
+) -> Scan:
     """Resolve every unit (``unit_scan``); return those whose stored state differs."""
-    scan = scan_changed(snapshot, labels, rules, stats.refused_by_rule)
+    scan = scan_changed(snapshot, labels, rules, stats.refused_by_rule, processes)
     stats.units = scan.n_units
     stats.units_changed = len(scan.units) + len(scan.known)
+    stats.processes = scan.processes
     return scan
 
 
@@ -313,7 +337,11 @@ async def run_full(
     job_id: str,
     progress: Progress | None = None,
     before_resolve: SnapshotStep | None = None,
+    *,
+    processes: int = 1,
 ) -> JobStats:
+    """Recompute every unit; rewrite those whose stored state differs. ``processes``:
+    how many processes check the units the arrays cannot settle."""
     stats = JobStats()
     began = time.perf_counter()
     snapshot = await read_snapshot(store, policy, rules)
@@ -340,7 +368,7 @@ async def run_full(
     stats.seconds["components"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    scan = changed_units(snapshot, labels, rules, stats)
+    scan = changed_units(snapshot, labels, rules, stats, processes)
     stats.seconds["resolve"] = time.perf_counter() - t
 
     t = time.perf_counter()

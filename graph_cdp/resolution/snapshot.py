@@ -10,7 +10,7 @@ so the snapshot keeps the columns the store returned and builds objects on deman
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -210,9 +210,10 @@ def build_snapshot(
     ids: IdentifierColumns,
     index: dict[str, int],
     links: LinkColumns,
-    block_reason: BlockReason,
+    blocked: Mapping[str, str],
     rules: Rules,
 ) -> Snapshot:
-    """``ids`` and ``index`` from ``identifier_index``."""
-    blocked = [block_reason(k, v) or None for k, v in zip(ids.kinds, ids.values, strict=True)]
-    return Snapshot(ids, link_arrays(links, index), index, blocked, rules)
+    """``ids`` and ``index`` from ``identifier_index``; ``blocked``: the block reason of
+    each blocked identifier's key (the read judges each page as it comes)."""
+    get = blocked.get
+    return Snapshot(ids, link_arrays(links, index), index, [get(k) for k in ids.keys], rules)

@@ -12,7 +12,7 @@ clusters share an anchor kind, so rules 3 and 4 join them, under ``evidence`` an
 ``strict`` alike; see ``clustering``), so whether it differs is array arithmetic: a
 stale status, a link not recorded as accepted, an identifier without a customer, or
 other than one customer. Every other unit is resolved by the pure ``unit_differs``,
-one unit at a time, as before.
+one unit at a time, in several processes (``unit_pool``).
 
 A changed plain unit whose members have one customer or none has a known outcome
 (one new customer for all, or the same customer with fresh statuses and decisions), and
@@ -31,11 +31,11 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from graph_cdp.graph_types import FUZZY, OK, KnownUnit
-from graph_cdp.resolution.clustering import resolve
+from graph_cdp.graph_types import FUZZY, KnownUnit
 from graph_cdp.resolution.rules import Rules, limit_bucket
 from graph_cdp.resolution.snapshot import Snapshot
-from graph_cdp.resolution.unit_diff import cross_unit_refusal, unit_differs
+from graph_cdp.resolution.unit_diff import cross_unit_refusal
+from graph_cdp.resolution.unit_pool import UnitTable, check_units
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 Flags = np.ndarray[Any, np.dtype[np.bool_]]
@@ -159,13 +159,17 @@ class Scan:
     units: list[list[str]]  # re-resolved under locks (members in key order, units by label)
     known: list[KnownUnit]  # outcome known from the read: the fenced write
     n_units: int
+    processes: int = 1  # how many processes checked the units the arrays could not settle
 
 
-def changed_units(snapshot: Snapshot, labels: Ints, rules: Rules, refused: Counter[str]) -> Scan:
+def changed_units(
+    snapshot: Snapshot, labels: Ints, rules: Rules, refused: Counter[str], processes: int = 1
+) -> Scan:
     """The units whose stored state differs; what the rules refused is added to
     ``refused``. A changed plain unit whose members have one customer or none, and a
     unit none of whose members has a customer, is ``known`` (the fenced write); every
-    other changed unit is in ``units``."""
+    other changed unit is in ``units``. The units the arrays cannot settle are checked
+    in up to ``processes`` processes (``unit_pool``)."""
     keys, cols = snapshot.keys, snapshot.cols
     n_units = int(labels.max()) + 1 if len(labels) else 0
     la, lb = labels[cols.a], labels[cols.b]
@@ -187,83 +191,20 @@ def changed_units(snapshot: Snapshot, labels: Ints, rules: Rules, refused: Count
     inside_links = np.flatnonzero(inside)
     link_order = inside_links[np.argsort(la[inside_links], kind="stable")]
     link_bounds = np.searchsorted(la[link_order], np.arange(n_units + 1))
-    stored, customer = snapshot.ids.stored, snapshot.ids.customer
-    cust = snapshot.customer_code
     fresh = np.ones(n_units, np.bool_)
-    fresh[labels[cust >= 0]] = False
-    view = _View(snapshot, rules)
-    known: list[KnownUnit] = []
-    for unit in np.flatnonzero(~plain).tolist():
-        at = members[bounds[unit] : bounds[unit + 1]].tolist()
-        js = link_order[link_bounds[unit] : link_bounds[unit + 1]].tolist()
-        links = [snapshot.link(j) for j in js]
-        nodes = {keys[i]: snapshot.node(i) for i in at}
-        if fresh[unit]:
-            resolution = resolve(nodes, links, rules)
-            refused.update(resolution.refused.values())
-            dirty[unit] = False
-            known.append(view.unit(at, js, resolution.clusters, resolution.refused))
-            continue
-        differs, counts = unit_differs(
-            nodes,
-            links,
-            {keys[i]: stored[i] for i in at},
-            {keys[i]: customer[i] for i in at},
-            {(ln.a, ln.b): snapshot.decision(j) for ln, j in zip(links, js, strict=True)},
-            rules,
-        )
-        refused.update(counts)
-        dirty[unit] = dirty[unit] or differs
+    fresh[labels[snapshot.customer_code >= 0]] = False
+    table = UnitTable(snapshot, rules, members, bounds, link_order, link_bounds, fresh)
+    checked = check_units(
+        table,
+        np.flatnonzero(~plain).tolist(),
+        np.flatnonzero(dirty & fenced).tolist(),  # plain: the odd units' check cannot move them
+        processes,
+    )
+    refused.update(checked.refused)
+    dirty[checked.clean] = False  # resolved from the read: written as known units
+    dirty[checked.differ] = True
     units = [
         [keys[i] for i in members[bounds[u] : bounds[u + 1]].tolist()]
         for u in np.flatnonzero(dirty & ~fenced).tolist()
     ]
-    for unit in np.flatnonzero(dirty & fenced).tolist():
-        at = members[bounds[unit] : bounds[unit + 1]].tolist()
-        js = link_order[link_bounds[unit] : link_bounds[unit + 1]].tolist()
-        known.append(view.unit(at, js, [[keys[i] for i in at]], {}))
-    return Scan(units, known, n_units)
-
-
-class _View:
-    """Builds the fenced write's view of a unit from the snapshot's columns."""
-
-    def __init__(self, snapshot: Snapshot, rules: Rules) -> None:
-        self.snapshot = snapshot
-        ids, cols = snapshot.ids, snapshot.cols
-        self.ends = cols.ends.tolist()
-        self.observed_ends = cols.observed_ends.tolist()
-        self.ends_a, self.ends_b = cols.a.tolist(), cols.b.tolist()
-        self.thresholds = {kind: rules.hub_threshold(kind) for kind in set(ids.kinds)}
-
-    def unit(
-        self,
-        at: list[int],
-        js: list[int],
-        clusters: list[list[str]],
-        refused: dict[tuple[str, str], str],
-    ) -> KnownUnit:
-        s = self.snapshot
-        ids, cols, keys = s.ids, s.cols, s.ids.keys
-        decisions = []
-        status = s.status
-        for j in js:
-            ia, ib = self.ends_a[j], self.ends_b[j]
-            a, b = keys[ia], keys[ib]
-            rule = refused.get((a, b) if a <= b else (b, a))
-            # A link of an inactive identifier is written whatever was stored: the write
-            # refuses every such link by precedence first, and the resolver's rule is last.
-            inactive = status[ia] != OK or status[ib] != OK
-            if inactive or (cols.active[j], cols.refused_by[j]) != (rule is None, rule):
-                decisions.append((a, b, rule is None, rule))
-        return KnownUnit(
-            keys=[keys[i] for i in at],
-            degrees=[self.observed_ends[i] for i in at],
-            links=[self.ends[i] for i in at],
-            thresholds=[self.thresholds[ids.kinds[i]] for i in at],
-            statuses=[s.status[i] for i in at],
-            blocked=[s.blocked_at[i] for i in at],
-            customer=ids.customer[at[0]],
-            clusters=clusters,
-            decisions=decisions,
-        )
+    return Scan(units, checked.known, n_units, checked.processes)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
-from graph_cdp.collection import oldest_generation_spaced
+from graph_cdp.collection import keep_out_of_collections, oldest_generation_spaced
 
 
 def test_the_oldest_generation_is_collected_less_often_while_a_job_runs() -> None:
@@ -35,3 +36,36 @@ def test_a_failed_job_puts_the_pace_back() -> None:
     with pytest.raises(RuntimeError), oldest_generation_spaced():
         raise RuntimeError("the job failed")
     assert gc.get_threshold() == before
+
+
+def test_a_job_keeps_what_it_read_out_of_collections_until_it_ends() -> None:
+    gc.collect()
+    frozen_before = gc.get_freeze_count()
+    keep_out_of_collections()  # no job: nothing is frozen
+    assert gc.get_freeze_count() == frozen_before
+    with oldest_generation_spaced():
+        page = [[n] for n in range(1000)]
+        keep_out_of_collections()
+        assert gc.get_freeze_count() >= frozen_before + 1000
+        assert gc.get_count()[0] < 50  # the young generation starts again from empty
+    # Frozen again at the end: what was alive (the page included) stays out.
+    assert gc.get_freeze_count() >= frozen_before + 1000
+    del page
+    gc.unfreeze()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the collector frees it
+
+
+def test_a_cycle_frozen_during_a_job_is_freed_when_the_job_ends() -> None:
+    with oldest_generation_spaced():
+        cycle = _Node()
+        ref = weakref.ref(cycle)
+        keep_out_of_collections()
+        del cycle
+        gc.collect()
+        assert ref() is not None  # frozen: the collector does not see it
+    assert ref() is None
+    gc.unfreeze()

@@ -76,9 +76,11 @@ def graphs(draw: st.DrawFn, odd: bool = True) -> tuple[Snapshot, Rules]:
     )
     ids, index = identifier_index(ids)
 
-    def block(kind: str, value: str) -> str | None:
-        return "blocked value: test" if value == "blocked" else None
-
+    block = {
+        k: "blocked value: test"
+        for k, v in zip(ids.keys, ids.values, strict=True)
+        if v == "blocked"
+    }
     return build_snapshot(ids, index, links, block, draw(st.sampled_from(RULES))), draw(
         st.sampled_from(RULES)
     )
