@@ -5,7 +5,10 @@
 // (as update_identifier_status computes it), or has another customer than the job read (or one
 // where it read none). Every member is locked before anything is written (collect is eager);
 // then the members of each unit that passed get their degree, status and reason, as
-// update_identifier_status writes them (only what differs). Returns the failed units' positions.
+// update_identifier_status writes them (only what differs), and where the unit had no customer,
+// their new customers (row.newCustomer, one per cluster, made by the job) with their members:
+// the fence checked under the locks that none has a customer, so no old membership is removed
+// and no identifier is looked up again. Returns the failed units' positions.
 UNWIND $rows AS row
 OPTIONAL MATCH (i:Identifier {key: row.key})
 SET i._lock = true REMOVE i._lock
@@ -34,5 +37,16 @@ CALL (members, failures) {
   SET i.degree = row.degree, i.status = row.status, i.blockedReason = row.blocked,
       i.statusReason = reason
   RETURN count(*) AS written
+}
+CALL (members, failures) {
+  UNWIND CASE WHEN failures = 0 THEN members ELSE [] END AS member
+  WITH member[0] AS i, member[1].newCustomer AS id
+  WHERE id IS NOT NULL
+  WITH id, collect(i) AS joined
+  CREATE (c:Customer {id: id, createdAt: $now, updatedAt: $now})
+  WITH c, joined
+  UNWIND joined AS i
+  CREATE (i)-[:BELONGS_TO]->(c)
+  RETURN count(*) AS memberships
 }
 RETURN collect(CASE WHEN failures > 0 THEN unit END) AS rows

@@ -38,7 +38,6 @@ from graph_cdp.store.key_ranges import key_ranges
 from graph_cdp.store.records import identifier_columns, identifier_ref, link_columns
 from graph_cdp.store.statuses import refuse_links_of_inactive, update_statuses
 from graph_cdp.store.units import (
-    create_known_customers,
     fence_known,
     load_links,
     walk_locked,
@@ -123,26 +122,30 @@ async def write_known_units(
     customer per cluster where it had none, its link decisions, and the change records
     the locked re-resolve would write. Returns what changed and the positions of the
     units that failed the fence."""
-    turned = await fence_known(tx, units)
-    kept = [u for n, u in enumerate(units) if n not in turned]
-    inactive = sorted(k for u in kept for k, st in zip(u.keys, u.statuses, strict=True) if st != OK)
+    # One new customer per cluster of each unit without one, made before the fence, which
+    # creates them for the units it keeps (the ids of a unit turned away go unused).
+    new_customers: list[dict[str, str]] = []
+    for unit in units:
+        mine: dict[str, str] = {}
+        if unit.customer is None:
+            for cluster in unit.clusters:
+                mine.update(dict.fromkeys(cluster, new_id()))
+        new_customers.append(mine)
+    turned = await fence_known(tx, units, new_customers, now)
+    kept = [(u, new_customers[n]) for n, u in enumerate(units) if n not in turned]
+    inactive = sorted(
+        k for u, _ in kept for k, st in zip(u.keys, u.statuses, strict=True) if st != OK
+    )
     await refuse_links_of_inactive(tx, inactive, REFUSAL_PRECEDENCE)
-    customers: list[tuple[str, list[str]]] = []
     decisions: list[tuple[str, str, bool, str | None]] = []
     rows: list[dict[str, Any]] = []
     outcome = Outcome()
-    for unit in kept:
+    for unit, mine in kept:
         outcome.unit_size += len(unit.keys)
         decisions.extend(unit.decisions)
         if unit.customer is not None:
             continue
-        mine: dict[str, str] = {}
-        made: list[tuple[str, str | None]] = []
-        for cluster in unit.clusters:
-            cid = new_id()
-            made.append((cid, None))
-            mine.update(dict.fromkeys(cluster, cid))
-            customers.append((cid, cluster))
+        made = [(mine[cluster[0]], None) for cluster in unit.clusters]
         outcome.customers_created += len(made)
         outcome.identifiers_moved += len(mine)
         records = plan_records(
@@ -150,7 +153,6 @@ async def write_known_units(
         )
         rows.extend(r.row() for r in records)
     reason = "full resolution"
-    await create_known_customers(tx, customers, now)
     changes = UnitChanges(created=[], assign={}, merges=[], decisions=decisions)
     await write_changes(tx, changes, now=now, reason=reason, job_id=job_id)
     if change_log_on.get():

@@ -9,7 +9,7 @@ the driver retries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from neo4j import AsyncManagedTransaction
@@ -76,10 +76,16 @@ async def write_changes(
         await run(tx, "set_link_decisions", rows=decided, now=now)
 
 
-async def fence_known(tx: AsyncManagedTransaction, units: Sequence[KnownUnit]) -> set[int]:
-    """Lock every member of ``units``, write the statuses of the units the store still
-    holds as the job read them, and return the positions of the others (see
-    ``fence_known_units.cypher``)."""
+async def fence_known(
+    tx: AsyncManagedTransaction,
+    units: Sequence[KnownUnit],
+    new_customers: Sequence[Mapping[str, str]],
+    now: datetime,
+) -> set[int]:
+    """Lock every member of ``units``; for each unit the store still holds as the job read
+    it, write its statuses and, where it had no customer, create ``new_customers`` (one
+    per unit: identifier key -> new customer id) with their members. Return the positions
+    of the other units (see ``fence_known_units.cypher``)."""
     rows = [
         {
             "unit": n,
@@ -90,19 +96,11 @@ async def fence_known(tx: AsyncManagedTransaction, units: Sequence[KnownUnit]) -
             "status": st,
             "blocked": b,
             "customer": u.customer,
+            "newCustomer": made.get(k),
         }
-        for n, u in enumerate(units)
+        for n, (u, made) in enumerate(zip(units, new_customers, strict=True))
         for k, d, ln, t, st, b in zip(
             u.keys, u.degrees, u.links, u.thresholds, u.statuses, u.blocked, strict=True
         )
     ]
-    return set(await collected(tx, "fence_known_units", rows=rows))
-
-
-async def create_known_customers(
-    tx: AsyncManagedTransaction, customers: Sequence[tuple[str, Sequence[str]]], now: datetime
-) -> None:
-    """New customers, each with its members, for fenced units (no member has a customer)."""
-    if customers:
-        rows = [{"id": cid, "keys": list(keys)} for cid, keys in customers]
-        await run(tx, "create_known_customers", rows=rows, now=now)
+    return set(await collected(tx, "fence_known_units", rows=rows, now=now))
