@@ -146,7 +146,10 @@ def _batch_lines(r: dict[str, Any]) -> list[str]:
         f"| second full job (nothing to change) | {r['seconds']['second_full_job']:.1f} |",
         f"| components step in the job (best of two) | "
         f"{min(first['seconds']['components'], second['seconds']['components']):.3f} |",
-        f"| scipy connected_components alone | {r['seconds']['scipy_components_alone']:.3f} |",
+        f"| scipy connected_components alone, identifiers in key order (as the job numbers "
+        f"them) | {r['seconds']['scipy_components_alone']:.3f} |",
+        f"| the same, identifiers in the order they were made (a person's side by side) | "
+        f"{r['seconds'].get('scipy_components_made_order', float('nan')):.3f} |",
         "",
         f"Components step / scipy alone: {r['components_step_vs_scipy']:.2f}x. "
         f"First job stages: `{json.dumps(first['seconds'])}`; "

@@ -2,7 +2,9 @@
 
 The graph is synthetic and written straight into Neo4j (no events): people with 1-6
 identifiers of mixed kinds, chained by co-occurrence links, plus conflicts (two
-customer ids sharing an email) and shared devices, so the rules have work to do.
+customer ids sharing an email) and shared devices, so the rules have work to do. Each
+identifier carries its degree, as a write that defers resolution leaves it (statuses and
+degrees are refreshed on every write; only customers wait for the job).
 The job's components step (building the sparse matrix from the evidence it read and
 labelling it) is reported beside ``scipy.sparse.csgraph.connected_components`` alone
 on the same edges as integer arrays, timed in the same process.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -84,6 +87,10 @@ def synthesize(n_identifiers: int, seed: int) -> tuple[list[dict[str, Any]], lis
             lo, hi = sorted((a["key"], b["key"]))
             links.append({"a": lo, "b": hi, "count": 1, "at": a["at"]})
     unique = {(ln["a"], ln["b"]): ln for ln in links}
+    # Each identifier's degree, as a write that defers resolution leaves it.
+    degree = Counter(k for ln in unique.values() for k in (ln["a"], ln["b"]))
+    for node in nodes:
+        node["degree"] = degree[node["key"]]
     return nodes, list(unique.values())
 
 
@@ -99,8 +106,15 @@ async def _write(store: Store, name: str, rows: list[dict[str, Any]], bar: Progr
         bar.advance(task, len(chunk))
 
 
-def scipy_baseline(nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> float:
-    index = {n["key"]: i for i, n in enumerate(nodes)}
+def scipy_baseline(
+    nodes: list[dict[str, Any]], links: list[dict[str, Any]], *, key_order: bool = True
+) -> float:
+    """scipy's components on the links as integer arrays. ``key_order``: the identifiers
+    numbered in key order, as the job numbers them (it reads them by key); else in the
+    order they were made, a person's identifiers side by side, which labels faster
+    (fewer cache misses), though the edges are the same."""
+    keys = sorted(n["key"] for n in nodes) if key_order else [n["key"] for n in nodes]
+    index = {k: i for i, k in enumerate(keys)}
     rows = np.fromiter((index[ln["a"]] for ln in links), np.int64, len(links))
     cols = np.fromiter((index[ln["b"]] for ln in links), np.int64, len(links))
     began = time.perf_counter()
@@ -155,6 +169,9 @@ async def bench_batch(
         with timer(seconds, "spark_full_job"):
             spark_job = (await service.run_resolution("full", engine="spark")).stats
     seconds["scipy_components_alone"] = min(scipy_baseline(nodes, links) for _ in range(3))
+    seconds["scipy_components_made_order"] = min(
+        scipy_baseline(nodes, links, key_order=False) for _ in range(3)
+    )
     job_components = min(
         first.stats["seconds"]["components"], second.stats["seconds"]["components"]
     )
