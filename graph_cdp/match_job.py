@@ -13,6 +13,7 @@ incremental scoring equals batch scoring because both use the stored model uncha
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Sequence
@@ -97,15 +98,28 @@ def base_clusters(snapshot: Snapshot, rules: Rules) -> list[list[str]]:
     return clusters
 
 
-async def read_match_state(store: Store) -> list[list[Any]]:
+async def _read_state_range(store: Store, after: str, upto: str | None) -> list[list[Any]]:
     rows: list[list[Any]] = []
-    after = ""
+
+    def page(start: str) -> Any:
+        return store.query("all_match_state", after=start, upto=upto, limit=READ_PAGE)
+
+    pending = asyncio.ensure_future(page(after))
     while True:
-        page = (await store.query("all_match_state", after=after, limit=READ_PAGE))[0]
-        if page["last"] is None:
+        found = (await pending)[0]
+        if found["last"] is None:
             return rows
-        rows.extend(page["rows"])
-        after = page["last"]
+        pending = asyncio.ensure_future(page(found["last"]))  # a page ahead
+        rows.extend(found["rows"])
+
+
+async def read_match_state(store: Store, keys: Sequence[str] = ()) -> list[list[Any]]:
+    """Traits and stored records of every identifier that has either. ``keys`` (the
+    job's read, in key order) cut the scan into two ranges read at once."""
+    cut = keys[len(keys) // 2] if len(keys) > 2 * READ_PAGE else None
+    ranges = [("", cut), (cut, None)] if cut is not None else [("", None)]
+    parts = await asyncio.gather(*(_read_state_range(store, a, b) for a, b in ranges))
+    return [row for part in parts for row in part]
 
 
 def _is_default(matcher: Matcher) -> bool:
@@ -137,7 +151,7 @@ async def train(
 async def records_and_stored(
     store: Store, snapshot: Snapshot, rules: Rules
 ) -> tuple[dict[str, list[str]], dict[str, StoredRecord], dict[str, tuple[str, list[str]]]]:
-    traits, stored = split_stored(await read_match_state(store))
+    traits, stored = split_stored(await read_match_state(store, snapshot.keys))
     if not traits:  # no record without traits: skip resolving every unit for nothing
         return traits, {}, stored
     records = build_records(base_clusters(snapshot, rules), snapshot.nodes, traits, rules)

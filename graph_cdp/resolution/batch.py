@@ -24,57 +24,39 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from graph_cdp.collection import keep_out_of_collections
 from graph_cdp.graph_types import (
-    IdentifierColumns,
     IdentifierRef,
     KnownUnit,
-    LinkColumns,
     StatusInput,
 )
 from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.resolution.incremental import Outcome
+from graph_cdp.resolution.job_read import PageReader, read_snapshot
 from graph_cdp.resolution.rules import Rules
-from graph_cdp.resolution.snapshot import (
-    BlockReason,
-    Snapshot,
-    build_snapshot,
-    identifier_index,
-)
+from graph_cdp.resolution.snapshot import Snapshot
 from graph_cdp.resolution.unit_scan import Scan, unit_labels
 from graph_cdp.resolution.unit_scan import changed_units as scan_changed
 
-__all__ = ["JobStats", "JobStore", "Snapshot", "run_full", "run_incremental", "unit_labels"]
+__all__ = [
+    "JobStats",
+    "JobStore",
+    "Snapshot",
+    "read_snapshot",
+    "run_full",
+    "run_incremental",
+    "unit_labels",
+]
 
 Progress = Callable[[str, int, int], None]
 U = TypeVar("U")
 UNITS_PER_TX_IDENTIFIERS = 2000
-KNOWN_TX_IDENTIFIERS = 20_000
-READ_PAGE = 50_000
-READ_CONCURRENCY = 2
+KNOWN_TX_IDENTIFIERS = 10_000
 APPLY_CONCURRENCY = 3
 
 
-class JobStore(Protocol):
-    """What the job needs of the graph."""
-
-    async def key_ranges(self, parts: int) -> list[tuple[str, str | None]]:
-        """``(after, upto]`` key ranges of about a ``parts``-th of the identifiers each."""
-        ...
-
-    async def identifier_columns(
-        self, after: str, limit: int, upto: str | None = None
-    ) -> IdentifierColumns:
-        """Identifiers in key order after ``after`` (up to ``upto``), as columns; empty
-        at the end."""
-        ...
-
-    async def link_columns(
-        self, after: str, limit: int, upto: str | None = None
-    ) -> tuple[LinkColumns, str | None]:
-        """The links leaving a page of identifiers after ``after`` (up to ``upto``), as
-        columns, and the page's last key (None at the end)."""
-        ...
+class JobStore(PageReader, Protocol):
+    """What the job needs of the graph: the read's pages (``job_read.PageReader``), and
+    these."""
 
     async def touched_since_last_job(self) -> list[IdentifierRef]:
         """Identifiers written since the last successful job, or without a customer."""
@@ -134,61 +116,6 @@ class JobStats:
             "seconds": json.dumps({k: round(v, 3) for k, v in self.seconds.items()}),
             "matching": json.dumps(self.matching, sort_keys=True),
         }
-
-
-def _extend(into: Any, page: Any) -> None:
-    for name, column in vars(page).items():
-        getattr(into, name).extend(column)
-
-
-async def _read_range(
-    store: JobStore, after: str, upto: str | None, block_reason: BlockReason
-) -> tuple[IdentifierColumns, LinkColumns, dict[str, str]]:
-    """One key range: its identifiers, then its links, page after page, each page asked
-    for before the one in hand is kept (so the server works while Python keeps it), and
-    the block reasons of each page's identifiers (only those blocked are kept)."""
-    ids = IdentifierColumns([], [], [], [], [], [], [])
-    blocked: dict[str, str] = {}
-    pending = asyncio.ensure_future(store.identifier_columns(after, READ_PAGE, upto))
-    while (page := await pending).keys:
-        pending = asyncio.ensure_future(store.identifier_columns(page.keys[-1], READ_PAGE, upto))
-        _extend(ids, page)
-        for key, kind, value in zip(page.keys, page.kinds, page.values, strict=True):
-            reason = block_reason(kind, value)
-            if reason:
-                blocked[key] = reason
-        keep_out_of_collections()
-    links = LinkColumns([], [], [], [], [], [], [], [], [], [])
-    pending_links = asyncio.ensure_future(store.link_columns(after, READ_PAGE, upto))
-    while True:
-        page_links, last = await pending_links
-        if last is None:
-            break
-        pending_links = asyncio.ensure_future(store.link_columns(last, READ_PAGE, upto))
-        _extend(links, page_links)
-        keep_out_of_collections()
-    return ids, links, blocked
-
-
-async def read_snapshot(store: JobStore, policy: IdentifierPolicy, rules: Rules) -> Snapshot:
-    """Everything the job needs, statuses recomputed under the current rules.
-
-    Paged by key, one record of compact rows per page, kept as columns: decoding a
-    million records one by one, or building an object per row, costs several times
-    more than a few large lists. ``READ_CONCURRENCY`` key ranges are read at once, each
-    a page ahead: most of a page's time is the server's, one core per query."""
-    ranges = await store.key_ranges(READ_CONCURRENCY)
-    reason = policy.blocklist.reason
-    parts = await asyncio.gather(*(_read_range(store, a, b, reason) for a, b in ranges))
-    ids = IdentifierColumns([], [], [], [], [], [], [])
-    links = LinkColumns([], [], [], [], [], [], [], [], [], [])
-    blocked: dict[str, str] = {}
-    for part_ids, part_links, part_blocked in parts:
-        _extend(ids, part_ids)
-        _extend(links, part_links)
-        blocked.update(part_blocked)
-    ids, index = identifier_index(ids)
-    return build_snapshot(ids, index, links, blocked, rules)
 
 
 def changed_units(

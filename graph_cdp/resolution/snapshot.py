@@ -56,12 +56,28 @@ class LinkArrays:
         return len(self.a)
 
 
-def link_arrays(links: LinkColumns, index: dict[str, int]) -> LinkArrays:
-    """Ends as positions; links with an end the job did not read (written after the
-    identifiers were read) are left to the next job."""
-    get = index.get
-    a = np.fromiter((get(k, -1) for k in links.a), np.int64, len(links.a))
-    b = np.fromiter((get(k, -1) for k in links.b), np.int64, len(links.b))
+def value_codes(values: list[Any]) -> tuple[Ints, list[Any]]:
+    """Each value's code (None: -1) and the distinct values in code order."""
+    codes: dict[Any, int] = {}
+    get = codes.setdefault
+    out = np.fromiter(
+        (-1 if v is None else get(v, len(codes)) for v in values), np.int64, len(values)
+    )
+    return out, list(codes)
+
+
+def link_arrays(
+    links: LinkColumns, index: dict[str, int], positions: tuple[Ints, Ints] | None = None
+) -> LinkArrays:
+    """Ends as positions (``positions``: already found, as the read finds them page by
+    page); links with an end the job did not read (written after the identifiers were
+    read) are left to the next job."""
+    if positions is None:
+        get = index.get
+        a = np.fromiter((get(k, -1) for k in links.a), np.int64, len(links.a))
+        b = np.fromiter((get(k, -1) for k in links.b), np.int64, len(links.b))
+    else:
+        a, b = positions
     keep = (a >= 0) & (b >= 0)
     n = len(index)
     ends = np.bincount(a[a >= 0], minlength=n) + np.bincount(b[b >= 0], minlength=n)
@@ -113,6 +129,7 @@ class Snapshot:
         self.cols = links
         self.index = index
         self.blocked_at = blocked
+        self.rules = rules  # that the statuses were computed under
         n = len(ids.keys)
         # The degree counts observed links (see update_identifier_status.cypher): a fuzzy
         # link is derived from traits, and never makes its ends hubs.
@@ -120,13 +137,22 @@ class Snapshot:
         self.degree = np.bincount(
             np.concatenate([links.a[observed], links.b[observed]]), minlength=n
         )
-        thresholds = {kind: rules.hub_threshold(kind) for kind in set(ids.kinds)}
-        degrees = self.degree.tolist()
-        self.status: list[str] = [
-            identifier_status(blocked[i], degrees[i], thresholds[ids.kinds[i]]) for i in range(n)
-        ]
+        kinds, kind_names = value_codes(ids.kinds)
+        self.kind_code, self.kind_names = kinds, kind_names
+        thresholds = np.array([rules.hub_threshold(k) for k in kind_names], np.int64)
+        is_blocked = np.fromiter((b is not None for b in blocked), np.bool_, n)
+        # The rule (identifier_status) asked only where it can say other than ok: an
+        # identifier neither blocked nor over its kind's hub threshold is ok.
+        odd = np.flatnonzero(is_blocked | (self.degree > thresholds[kinds])).tolist()
+        self.status: list[str] = [OK] * n
+        for i in odd:
+            kind = kind_names[kinds[i]]
+            self.status[i] = identifier_status(
+                blocked[i], int(self.degree[i]), rules.hub_threshold(kind)
+            )
         # As arrays too, built with the read: the components step is then numpy alone.
-        self.ok_now = np.fromiter((st == OK for st in self.status), np.bool_, n)
+        self.ok_now = np.ones(n, np.bool_)
+        self.ok_now[odd] = [self.status[i] == OK for i in odd]
         self.ok_stored = np.fromiter((st == OK for st in ids.stored), np.bool_, n)
         codes: dict[str, int] = {}
         get = codes.setdefault
@@ -212,8 +238,12 @@ def build_snapshot(
     links: LinkColumns,
     blocked: Mapping[str, str],
     rules: Rules,
+    *,
+    ends: tuple[Ints, Ints] | None = None,
 ) -> Snapshot:
     """``ids`` and ``index`` from ``identifier_index``; ``blocked``: the block reason of
-    each blocked identifier's key (the read judges each page as it comes)."""
+    each blocked identifier's key (the read judges each page as it comes); ``ends``: the
+    links' ends as positions in ``index``, when the read found them."""
     get = blocked.get
-    return Snapshot(ids, link_arrays(links, index), index, [get(k) for k in ids.keys], rules)
+    arrays = link_arrays(links, index, ends)
+    return Snapshot(ids, arrays, index, [get(k) for k in ids.keys], rules)

@@ -128,7 +128,13 @@ def _check(table: UnitTable, odd: Sequence[int], plain_known: Sequence[int]) -> 
     keys, stored, customer = snapshot.keys, snapshot.ids.stored, snapshot.ids.customer
     members, bounds = table.members, table.bounds
     link_order, link_bounds = table.link_order, table.link_bounds
-    view = _View(snapshot, rules)
+    views: list[_View] = []  # made when a known unit needs it (a job with nothing to change: never)
+
+    def view() -> _View:
+        if not views:
+            views.append(_View(snapshot, rules))
+        return views[0]
+
     out = Checked()
     for unit in odd:
         at = members[bounds[unit] : bounds[unit + 1]].tolist()
@@ -139,7 +145,7 @@ def _check(table: UnitTable, odd: Sequence[int], plain_known: Sequence[int]) -> 
             resolution = resolve(nodes, links, rules)
             out.refused.update(resolution.refused.values())
             out.clean.append(unit)
-            out.odd_known.append(view.unit(at, js, resolution.clusters, resolution.refused))
+            out.odd_known.append(view().unit(at, js, resolution.clusters, resolution.refused))
             continue
         differs, counts = unit_differs(
             nodes,
@@ -155,7 +161,7 @@ def _check(table: UnitTable, odd: Sequence[int], plain_known: Sequence[int]) -> 
     for unit in plain_known:
         at = members[bounds[unit] : bounds[unit + 1]].tolist()
         js = link_order[link_bounds[unit] : link_bounds[unit + 1]].tolist()
-        out.plain_known.append(view.unit(at, js, [[keys[i] for i in at]], {}))
+        out.plain_known.append(view().unit(at, js, [[keys[i] for i in at]], {}))
     return out
 
 

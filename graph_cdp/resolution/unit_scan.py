@@ -33,7 +33,7 @@ from scipy.sparse.csgraph import connected_components
 
 from graph_cdp.graph_types import FUZZY, KnownUnit
 from graph_cdp.resolution.rules import Rules, limit_bucket
-from graph_cdp.resolution.snapshot import Snapshot
+from graph_cdp.resolution.snapshot import Snapshot, value_codes
 from graph_cdp.resolution.unit_diff import cross_unit_refusal
 from graph_cdp.resolution.unit_pool import UnitTable, check_units
 
@@ -43,16 +43,6 @@ Flags = np.ndarray[Any, np.dtype[np.bool_]]
 
 def _flags(values: Any) -> Flags:
     return np.fromiter(values, np.bool_)
-
-
-def _codes(values: list[Any]) -> tuple[Ints, list[Any]]:
-    """Each value's code (None: -1) and the distinct values in code order."""
-    codes: dict[Any, int] = {}
-    get = codes.setdefault
-    out = np.fromiter(
-        (-1 if v is None else get(v, len(codes)) for v in values), np.int64, len(values)
-    )
-    return out, list(codes)
 
 
 def _components(n: int, rows: Ints, cols: Ints) -> Ints:
@@ -72,16 +62,18 @@ def unit_labels(snapshot: Snapshot) -> Ints:
     n = len(snapshot.keys)
     reach = snapshot.ok_now | snapshot.ok_stored
     a, b = snapshot.cols.a, snapshot.cols.b
-    keep = reach[a] & reach[b]
+    if not reach.all():  # copies only when some link is left out
+        keep = reach[a] & reach[b]
+        a, b = a[keep], b[keep]
     cust = snapshot.customer_code
     # Each customer as one more node that its members link to: no sort to find a
     # first member, and the same components over the identifiers.
     owned = np.flatnonzero(cust >= 0)
+    if not len(owned):
+        return _components(n, a, b)
     n_customers = int(cust.max(initial=-1)) + 1
     labels = _components(
-        n + n_customers,
-        np.concatenate([a[keep], owned]),
-        np.concatenate([b[keep], n + cust[owned]]),
+        n + n_customers, np.concatenate([a, owned]), np.concatenate([b, n + cust[owned]])
     )
     return labels[:n]
 
@@ -111,17 +103,21 @@ def plain_units(snapshot: Snapshot, labels: Ints, n_units: int, rules: Rules) ->
     inside = la == labels[cols.b]
     plain[la[inside & odd]] = False
     # Anchor kinds at most once per unit; limit buckets within their limits.
-    kinds, kind_names = _codes(ids.kinds)
+    kinds, kind_names = snapshot.kind_code, snapshot.kind_names
     anchor = np.array([rules.is_anchor(k) for k in kind_names], np.bool_)
     is_anchor = anchor[kinds] if len(kinds) else np.zeros(0, np.bool_)
     once = np.ones(len(kind_names), np.int64)
     plain[_more_than(labels[is_anchor], kinds[is_anchor], once)] = False
-    buckets, bucket_names = _codes(
-        [
-            limit_bucket(k, v) if k == "loyalty_id" else k
-            for k, v in zip(ids.kinds, ids.values, strict=True)
-        ]
-    )
+    # Each identifier's limit bucket: its kind, but for the kinds whose values name one
+    # (a loyalty id's program), coded after the kinds.
+    buckets = kinds.copy()
+    bucket_names = list(kind_names)
+    split = [c for c, k in enumerate(kind_names) if limit_bucket(k, "x:y") != k]
+    at = np.flatnonzero(np.isin(kinds, split)).tolist() if split else []
+    if at:
+        more, more_names = value_codes([limit_bucket(ids.kinds[i], ids.values[i]) for i in at])
+        buckets[at] = more + len(kind_names)
+        bucket_names += more_names
     big = np.iinfo(np.int64).max
     limits = np.array([rules.limits.get(b.split(":", 1)[0], big) for b in bucket_names], np.int64)
     plain[_more_than(labels, buckets, limits)] = False

@@ -41,7 +41,7 @@ def stored_identifier(row: Row) -> StoredIdentifier:
     key, first_seen, status, customer, names = row
     kind, _, value = key.partition(":")
     return StoredIdentifier(
-        Node(key, kind, value, int(first_seen or 0), status or OK, tuple(names)), customer
+        Node(key, kind, value, int(first_seen or 0), status or OK, tuple(names or ())), customer
     )
 
 
@@ -51,19 +51,16 @@ def identifier_columns(rows: Sequence[Row]) -> IdentifierColumns:
     if not rows:
         return IdentifierColumns([], [], [], [], [], [], [])
     keys, seen, status, customer, names = (list(c) for c in zip(*rows, strict=True))
-    kinds, values = [], []
-    for key in keys:  # a valid identifier's key is kind:value (identifiers.Identifier.key)
-        kind, _, value = key.partition(":")
-        kinds.append(kind)
-        values.append(value)
+    # A valid identifier's key is kind:value (identifiers.Identifier.key).
+    parts = [key.partition(":") for key in keys]
     return IdentifierColumns(
         keys,
-        kinds,
-        values,
+        [p[0] for p in parts],
+        [p[2] for p in parts],
         [int(s or 0) for s in seen],
         [s or OK for s in status],
         customer,
-        [tuple(n) for n in names],
+        [tuple(n) if n else () for n in names],
     )
 
 

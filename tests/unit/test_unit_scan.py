@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from graph_cdp.graph_types import IdentifierColumns, LinkColumns, Unit
 from graph_cdp.resolution.clustering import resolve
 from graph_cdp.resolution.incremental import plan_unit
-from graph_cdp.resolution.rules import Rules
+from graph_cdp.resolution.rules import Rules, identifier_status
 from graph_cdp.resolution.snapshot import Snapshot, build_snapshot, identifier_index
 from graph_cdp.resolution.unit_diff import cross_unit_refusal, unit_differs
 from graph_cdp.resolution.unit_scan import changed_units, plain_units, unit_labels
@@ -233,3 +233,20 @@ def test_units_are_the_components_of_candidate_links_and_shared_customers(
         for label in labels
     }
     assert found == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(graphs(), graphs(odd=False)))
+def test_the_snapshot_gives_each_identifier_the_status_the_rule_gives(
+    graph: tuple[Snapshot, Rules],
+) -> None:
+    """Statuses are computed for the identifiers that may not be ok only; every one is
+    what ``identifier_status`` says (the rule, in one place)."""
+    snapshot, _ = graph
+    rules = snapshot.rules
+    for i, kind in enumerate(snapshot.ids.kinds):
+        expected = identifier_status(
+            snapshot.blocked_at[i], int(snapshot.degree[i]), rules.hub_threshold(kind)
+        )
+        assert snapshot.status[i] == expected
+        assert bool(snapshot.ok_now[i]) == (expected == "ok")
