@@ -11,7 +11,7 @@ interface it is written against (``resolution.batch.JobStore``).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -43,6 +43,7 @@ from graph_cdp.store.units import (
     walk_locked,
     write_changes,
 )
+from graph_cdp.store.values import EPOCH, native
 
 
 async def refresh_statuses(
@@ -160,6 +161,13 @@ async def write_known_units(
     return outcome, sorted(turned)
 
 
+# A write is marked with its transaction's start; one that began before the last job and
+# committed after that job read its evidence is found by the next incremental job, which
+# looks this far back (re-resolving what is already resolved changes nothing). It also
+# covers clocks of the API's and the database's hosts this far apart.
+WRITE_OVERLAP = timedelta(minutes=10)
+
+
 class JobUnits:
     """The store as the batch job sees it (implements ``resolution.batch.JobStore``)."""
 
@@ -197,7 +205,7 @@ class JobUnits:
 
     async def touched_since_last_job(self) -> list[IdentifierRef]:
         last = await self.store.query("last_successful_job")
-        since = last[0]["startedAt"] if last else datetime(1970, 1, 1, tzinfo=UTC)
+        since = native(last[0]["startedAt"]) - WRITE_OVERLAP if last else EPOCH
         return [
             identifier_ref(r)
             for r in await self.store.query("recently_touched_identifiers", since=since)

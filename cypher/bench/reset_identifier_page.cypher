@@ -3,7 +3,8 @@
 MATCH (i:Identifier)
 WHERE i.key > $after
 WITH i ORDER BY i.key LIMIT $limit
-SET i.status = 'ok', i.degree = COUNT { (i)-[:LINKED]-() }, i.blockedReason = null,
+SET i.status = 'ok', i.degree = COUNT { (i)-[l:LINKED]-() WHERE coalesce(l.rule, '') <> 'fuzzy' },
+    i.blockedReason = null,
     i.statusReason = null, i.lockedAt = null
 WITH collect(i) AS page
 CALL (page) {

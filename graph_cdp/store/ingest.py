@@ -154,7 +154,7 @@ async def write_events(
     links = _link_rows(
         ((a, b, e.timestamp, e.source) for e, _ in fresh for a, b in _pairs(e)), CO_OCCURRENCE
     )
-    await run(tx, "merge_identifiers", rows=identifiers, now=now)
+    await run(tx, "merge_identifiers", rows=identifiers)
     observed = [{"id": e.message_id, "keys": list(e.identifier_keys)} for e, _ in fresh]
     await run(tx, "create_observed", rows=observed)
     await write_kept(tx, [e for e, _ in fresh])
@@ -176,7 +176,7 @@ async def write_identifiers(
     usable = sorted({n.key for n in identifiers})
     pairs = [(a, b, now, source) for i, a in enumerate(usable) for b in usable[i + 1 :]]
     written = Written(blocked=[r["key"] for r in rows if r["blocked"] is not None])
-    await run(tx, "merge_identifiers", rows=rows, now=now)
+    await run(tx, "merge_identifiers", rows=rows)
     links = _link_rows(pairs, EXPLICIT)
     if links:
         await run(tx, "merge_links", rows=links, now=now, precedence=list(precedence))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
 import pytest
 
+from graph_cdp import resolve_units
 from graph_cdp.config import Settings
 from graph_cdp.errors import ProfileNotFound
 from graph_cdp.resolution.rules import DEFAULT_HUB_THRESHOLDS, Rules
@@ -324,10 +325,12 @@ async def test_an_incremental_job_resolves_what_a_deferred_write_linked(
 
 
 async def test_an_incremental_job_after_a_job_redoes_nothing_but_new_writes(
-    service: CdpService,
+    service: CdpService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A job's own locks are not writes: the incremental job after it re-resolves only
-    what was written since it started."""
+    what was written since it started (here with no overlap for writes that began before
+    it: the overlap has its own test)."""
+    monkeypatch.setattr(resolve_units, "WRITE_OVERLAP", timedelta(0))
     events = [ev(f"a{i}", ("email", f"u{i}@shop.io"), ("cookie_id", f"c-{i}")) for i in range(20)]
     await service.ingest_events(events, resolve=False)
     assert (await service.run_resolution("full")).stats["identifiers"] == 40
@@ -335,6 +338,30 @@ async def test_an_incremental_job_after_a_job_redoes_nothing_but_new_writes(
     await service.ingest_events([ev("b", ("email", "u1@shop.io"), ("phone", "+14155552671"))])
     assert (await service.run_resolution("incremental")).stats["identifiers"] == 2
     assert (await service.run_resolution("incremental")).stats["identifiers"] == 0
+
+
+async def test_an_incremental_job_finds_a_write_that_began_before_the_last_job(
+    service: CdpService, store: Store
+) -> None:
+    """A write is marked with its transaction's start; one that began before the last
+    job and committed after it read the graph is still found by the next incremental job
+    (it looks ``WRITE_OVERLAP`` further back)."""
+    await service.ingest_events([ev("a", ("email", "ada@shop.io"), ("cookie_id", "c-1"))])
+    await service.ingest_events([ev("b", ("phone", "+14155552671"), ("cookie_id", "c-2"))])
+    job = await service.run_resolution("full")
+    linking = ev("c", ("email", "ada@shop.io"), ("phone", "+14155552671"))
+    await service.ingest_events([linking], resolve=False)
+    # As if its transaction had begun a few minutes before the job started.
+    await store.driver.execute_query(
+        "MATCH (j:ResolutionJob {id: $job}) MATCH (i:Identifier) WHERE i.key IN $keys "
+        "SET i.writtenAt = j.startedAt - duration({minutes: 5})",
+        job=job.id,
+        keys=["email:ada@shop.io", "phone:+14155552671"],
+        database_=store.database,
+    )
+    assert (await service.run_resolution("incremental")).stats["merges"] == 1
+    ada, phone = "email:ada@shop.io", "phone:+14155552671"
+    assert await customer_of(store, ada) == await customer_of(store, phone)
 
 
 async def test_a_rule_change_is_applied_by_the_full_job(store: Store, settings: Settings) -> None:
