@@ -75,7 +75,13 @@ class Settings(BaseSettings):
 
     @property
     def job_process_count(self) -> int:
-        return self.job_processes or os.cpu_count() or 1
+        """``job_processes``, or the cores this process may run on (its CPU affinity,
+        which a container's cpuset narrows), else the machine's."""
+        if self.job_processes:
+            return self.job_processes
+        if hasattr(os, "sched_getaffinity"):
+            return len(os.sched_getaffinity(0)) or 1
+        return os.cpu_count() or 1
 
     # --- identifiers ---
     default_region: str = Field("US", validation_alias=_env("GRAPH_CDP_DEFAULT_REGION"))

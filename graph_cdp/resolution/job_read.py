@@ -69,14 +69,19 @@ async def _identifiers(
     ids = IdentifierColumns([], [], [], [], [], [], [])
     blocked: dict[str, str] = {}
     pending = asyncio.ensure_future(store.identifier_columns(after, READ_PAGE, upto))
-    while (page := await pending).keys:
-        pending = asyncio.ensure_future(store.identifier_columns(page.keys[-1], READ_PAGE, upto))
-        extend(ids, page)
-        for key, kind, value in zip(page.keys, page.kinds, page.values, strict=True):
-            reason = block_reason(kind, value)
-            if reason:
-                blocked[key] = reason
-        keep_out_of_collections()
+    try:
+        while (page := await pending).keys:
+            pending = asyncio.ensure_future(
+                store.identifier_columns(page.keys[-1], READ_PAGE, upto)
+            )
+            extend(ids, page)
+            for key, kind, value in zip(page.keys, page.kinds, page.values, strict=True):
+                reason = block_reason(kind, value)
+                if reason:
+                    blocked[key] = reason
+            keep_out_of_collections()
+    finally:
+        pending.cancel()  # done already, unless the read failed or was cancelled
     return ids, blocked
 
 
@@ -89,33 +94,39 @@ async def _links(
     ends_b: list[Ints] = []
     get = index.get
     pending = asyncio.ensure_future(store.link_columns(after, READ_PAGE, upto))
-    while True:
-        page, last = await pending
-        if last is None:
-            return links, ends_a, ends_b
-        pending = asyncio.ensure_future(store.link_columns(last, READ_PAGE, upto))
-        extend(links, page)
-        ends_a.append(np.fromiter((get(k, -1) for k in page.a), np.int64, len(page.a)))
-        ends_b.append(np.fromiter((get(k, -1) for k in page.b), np.int64, len(page.b)))
-        keep_out_of_collections()
+    try:
+        while True:
+            page, last = await pending
+            if last is None:
+                return links, ends_a, ends_b
+            pending = asyncio.ensure_future(store.link_columns(last, READ_PAGE, upto))
+            extend(links, page)
+            ends_a.append(np.fromiter((get(k, -1) for k in page.a), np.int64, len(page.a)))
+            ends_b.append(np.fromiter((get(k, -1) for k in page.b), np.int64, len(page.b)))
+            keep_out_of_collections()
+    finally:
+        pending.cancel()
 
 
 async def read_snapshot(store: PageReader, policy: IdentifierPolicy, rules: Rules) -> Snapshot:
     """Everything the job needs, statuses recomputed under the current rules."""
     ranges = await store.key_ranges(READ_CONCURRENCY)
     reason = policy.blocklist.reason
-    parts = await asyncio.gather(*(_identifiers(store, a, b, reason) for a, b in ranges))
+    # Task groups: a range that fails cancels the others (gather would leave them running).
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(_identifiers(store, a, b, reason)) for a, b in ranges]
     ids = IdentifierColumns([], [], [], [], [], [], [])
     blocked: dict[str, str] = {}
-    for part_ids, part_blocked in parts:
+    for part_ids, part_blocked in (t.result() for t in tasks):
         extend(ids, part_ids)
         blocked.update(part_blocked)
     ids, index = identifier_index(ids)
-    link_parts = await asyncio.gather(*(_links(store, a, b, index) for a, b in ranges))
+    async with asyncio.TaskGroup() as group:
+        link_tasks = [group.create_task(_links(store, a, b, index)) for a, b in ranges]
     links = LinkColumns([], [], [], [], [], [], [], [], [], [])
     ends_a: list[Ints] = []
     ends_b: list[Ints] = []
-    for part_links, part_a, part_b in link_parts:
+    for part_links, part_a, part_b in (t.result() for t in link_tasks):
         extend(links, part_links)
         ends_a.extend(part_a)
         ends_b.extend(part_b)

@@ -116,9 +116,13 @@ class Rules:
         }
 
 
+# Kinds whose per-kind limit counts each program apart (its value names it: program:number).
+PROGRAM_KINDS = frozenset({"loyalty_id"})
+
+
 def limit_bucket(kind: str, value: str) -> str:
     """What a per-kind limit counts: the kind, or for loyalty ids the kind and program."""
-    if kind == "loyalty_id" and ":" in value:
+    if kind in PROGRAM_KINDS and ":" in value:
         return f"loyalty_id:{value.split(':', 1)[0]}"
     return kind
 

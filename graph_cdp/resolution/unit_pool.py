@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import signal
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -207,11 +208,17 @@ def check_units(
     slices = list(zip(_bounds(len(odd), parts), _bounds(len(plain_known), parts), strict=True))
     _WORK = (table, odd, plain_known)
     try:
-        with ProcessPoolExecutor(
-            max_workers=parts - 1,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_quiet_worker,
-        ) as pool:
+        with (
+            ProcessPoolExecutor(
+                max_workers=parts - 1,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_quiet_worker,
+            ) as pool,
+            warnings.catch_warnings(),
+        ):
+            # Python 3.12+ warns when a process with threads forks (a lock another thread
+            # holds stays held in the child); the workers run only the pure checks above.
+            warnings.filterwarnings("ignore", ".*multi-threaded.*", DeprecationWarning)
             futures: list[Future[Checked]] = [
                 pool.submit(_check_slice, o, p) for o, p in slices[1:]
             ]

@@ -32,7 +32,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from graph_cdp.graph_types import FUZZY, KnownUnit
-from graph_cdp.resolution.rules import Rules, limit_bucket
+from graph_cdp.resolution.rules import PROGRAM_KINDS, Rules, limit_bucket
 from graph_cdp.resolution.snapshot import Snapshot, value_codes
 from graph_cdp.resolution.unit_diff import cross_unit_refusal
 from graph_cdp.resolution.unit_pool import UnitTable, check_units
@@ -112,7 +112,7 @@ def plain_units(snapshot: Snapshot, labels: Ints, n_units: int, rules: Rules) ->
     # (a loyalty id's program), coded after the kinds.
     buckets = kinds.copy()
     bucket_names = list(kind_names)
-    split = [c for c, k in enumerate(kind_names) if limit_bucket(k, "x:y") != k]
+    split = [c for c, k in enumerate(kind_names) if k in PROGRAM_KINDS]
     at = np.flatnonzero(np.isin(kinds, split)).tolist() if split else []
     if at:
         more, more_names = value_codes([limit_bucket(ids.kinds[i], ids.values[i]) for i in at])

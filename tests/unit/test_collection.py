@@ -39,19 +39,31 @@ def test_a_failed_job_puts_the_pace_back() -> None:
 
 
 def test_a_job_keeps_what_it_read_out_of_collections_until_it_ends() -> None:
+    gc.unfreeze()
     gc.collect()
-    frozen_before = gc.get_freeze_count()
     keep_out_of_collections()  # no job: nothing is frozen
-    assert gc.get_freeze_count() == frozen_before
+    assert gc.get_freeze_count() == 0
     with oldest_generation_spaced():
         page = [[n] for n in range(1000)]
         keep_out_of_collections()
-        assert gc.get_freeze_count() >= frozen_before + 1000
+        assert gc.get_freeze_count() >= 1000
         assert gc.get_count()[0] < 50  # the young generation starts again from empty
-    # Frozen again at the end: what was alive (the page included) stays out.
-    assert gc.get_freeze_count() >= frozen_before + 1000
+    # Put back at the end: a process that froze nothing before the job has nothing frozen.
+    assert gc.get_freeze_count() == 0
     del page
+
+
+def test_a_process_that_froze_its_start_up_objects_has_them_frozen_again() -> None:
     gc.unfreeze()
+    start_up = [[n] for n in range(500)]
+    gc.freeze()  # as the API does when it starts (api/serve.py long_lived)
+    try:
+        with oldest_generation_spaced():
+            keep_out_of_collections()
+        assert gc.get_freeze_count() >= 500  # what is alive is frozen again
+    finally:
+        del start_up
+        gc.unfreeze()
 
 
 class _Node:
