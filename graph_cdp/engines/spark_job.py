@@ -61,7 +61,8 @@ def _compute(
     stats.seconds["components"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    units, refused, n_units = changed_units(nodes, links, labels, rules)
+    buckets = settings.spark_partitions * 8  # groups of units: a few thousand units each
+    units, refused, n_units = changed_units(nodes, links, labels, rules, buckets)
     stats.units = n_units
     stats.units_changed = len(units)
     stats.refused_by_rule = Counter(refused)
