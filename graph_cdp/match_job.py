@@ -39,6 +39,7 @@ from graph_cdp.resolution.batch import JobStats, Snapshot, unit_labels
 from graph_cdp.resolution.clustering import resolve
 from graph_cdp.resolution.rules import Rules
 from graph_cdp.store import Store
+from graph_cdp.store.key_ranges import key_ranges
 
 READ_PAGE = 50_000
 WRITE_ROWS = 5_000
@@ -114,9 +115,14 @@ async def _read_state_range(store: Store, after: str, upto: str | None) -> list[
 
 
 async def read_match_state(store: Store, keys: Sequence[str] = ()) -> list[list[Any]]:
-    """Traits and stored records of every identifier that has either. ``keys`` (the
-    job's read, in key order) cut the scan into two ranges read at once."""
-    cut = keys[len(keys) // 2] if len(keys) > 2 * READ_PAGE else None
+    """Traits and stored records of every identifier that has either, read in two key
+    ranges at once, cut at the middle of ``keys`` (the job's read, in key order) or,
+    without them, by counting the identifiers."""
+    if keys:
+        cut = keys[len(keys) // 2] if len(keys) > 2 * READ_PAGE else None
+    else:
+        total = int((await store.query("count_identifiers"))[0]["total"])
+        cut = (await key_ranges(store, 2, total))[0][1] if total > 2 * READ_PAGE else None
     ranges = [("", cut), (cut, None)] if cut is not None else [("", None)]
     parts = await asyncio.gather(*(_read_state_range(store, a, b) for a, b in ranges))
     return [row for part in parts for row in part]
@@ -149,9 +155,12 @@ async def train(
 
 
 async def records_and_stored(
-    store: Store, snapshot: Snapshot, rules: Rules
+    store: Store, snapshot: Snapshot, rules: Rules, state: list[list[Any]] | None = None
 ) -> tuple[dict[str, list[str]], dict[str, StoredRecord], dict[str, tuple[str, list[str]]]]:
-    traits, stored = split_stored(await read_match_state(store, snapshot.keys))
+    """``state``: the match state read already (``read_match_state``), else read here."""
+    if state is None:
+        state = await read_match_state(store, snapshot.keys)
+    traits, stored = split_stored(state)
     if not traits:  # no record without traits: skip resolving every unit for nothing
         return traits, {}, stored
     records = build_records(base_clusters(snapshot, rules), snapshot.nodes, traits, rules)
@@ -204,9 +213,15 @@ def _settled_and_fuzzy(
 
 
 async def match_all(
-    store: Store, snapshot: Snapshot, rules: Rules, models: ModelCache, job: JobStats
+    store: Store,
+    snapshot: Snapshot,
+    rules: Rules,
+    models: ModelCache,
+    job: JobStats,
+    state: list[list[Any]] | None = None,
 ) -> bool:
-    """Recompute every record and score; write what differs. True when links changed."""
+    """Recompute every record and score; write what differs. True when links changed.
+    ``state``: the match state, when read while the job read the graph."""
     stats = MatchStats()
     seconds: dict[str, float] = {}
     began = time.perf_counter()
@@ -217,7 +232,7 @@ async def match_all(
         seconds[name] = round(now - began, 3)
         began = now
 
-    _, records, stored = await records_and_stored(store, snapshot, rules)
+    _, records, stored = await records_and_stored(store, snapshot, rules, state)
     lap("records")
     stats.records = len(records)
     current = await store.read(models.current_with_id)

@@ -10,12 +10,19 @@ the file. ``GRAPH_CDP_MATCHING=false`` turns scoring off on writes and in the jo
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from graph_cdp.config import Settings
 from graph_cdp.errors import ConfigurationError
 from graph_cdp.fuzzy_evidence import FuzzyEvidence, ModelCache
 from graph_cdp.identifiers import IdentifierPolicy
-from graph_cdp.match_job import MIN_TRAINING_RECORDS, match_all, records_and_stored, train
+from graph_cdp.match_job import (
+    MIN_TRAINING_RECORDS,
+    match_all,
+    read_match_state,
+    records_and_stored,
+    train,
+)
 from graph_cdp.matching.config import MatchConfig, load_match_config, match_config_from_mapping
 from graph_cdp.resolution.batch import JobStats, Snapshot, SnapshotStep, read_snapshot
 from graph_cdp.resolution.rules import Rules
@@ -75,13 +82,7 @@ class Matching:
 
     @property
     def job_step(self) -> SnapshotStep | None:
-        if not self.enabled:
-            return None
-
-        async def step(snapshot: Snapshot, stats: JobStats) -> bool:
-            return await match_all(self.store, snapshot, self.rules, self.models, stats)
-
-        return step
+        return _JobStep(self) if self.enabled else None
 
     async def train(self, seed: int = 0) -> dict[str, object]:
         """Train on every record in the graph now and store the model."""
@@ -95,3 +96,17 @@ class Matching:
             )
         model_id = await train(self.store, self.models, [r.record for r in records.values()], seed)
         return {"modelId": model_id, "records": len(records)}
+
+
+class _JobStep:
+    """The full job's matching step; its match state is read while the job reads the graph."""
+
+    def __init__(self, matching: Matching) -> None:
+        self.matching = matching
+
+    async def prefetch(self) -> list[list[Any]]:
+        return await read_match_state(self.matching.store)
+
+    async def __call__(self, snapshot: Snapshot, stats: JobStats, prefetched: Any = None) -> bool:
+        m = self.matching
+        return await match_all(m.store, snapshot, m.rules, m.models, stats, prefetched)

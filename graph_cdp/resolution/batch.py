@@ -252,9 +252,18 @@ async def apply_units(
     )
 
 
-# A step that may rewrite evidence before the job resolves (probabilistic matching); it
-# returns True when links changed, and the job then reads the evidence again.
-SnapshotStep = Callable[[Snapshot, JobStats], Awaitable[bool]]
+class SnapshotStep(Protocol):
+    """A step that may rewrite evidence before the job resolves (probabilistic matching)."""
+
+    async def prefetch(self) -> Any:
+        """What the step reads of the store apart from the graph: read while the job
+        reads the graph, and handed to the step."""
+        ...
+
+    async def __call__(self, snapshot: Snapshot, stats: JobStats, prefetched: Any = None) -> bool:
+        """Run on the job's read; True when links changed (the job then reads the
+        evidence again). ``prefetched``: what ``prefetch`` gave, or None."""
+        ...
 
 
 async def run_full(
@@ -271,11 +280,17 @@ async def run_full(
     how many processes check the units the arrays cannot settle."""
     stats = JobStats()
     began = time.perf_counter()
-    snapshot = await read_snapshot(store, policy, rules)
+    ahead = asyncio.ensure_future(before_resolve.prefetch()) if before_resolve else None
+    try:
+        snapshot = await read_snapshot(store, policy, rules)
+    except BaseException:
+        if ahead is not None:
+            ahead.cancel()
+        raise
     stats.seconds["read"] = time.perf_counter() - began
-    if before_resolve is not None:
+    if before_resolve is not None and ahead is not None:
         t = time.perf_counter()
-        if await before_resolve(snapshot, stats):
+        if await before_resolve(snapshot, stats, await ahead):
             stats.seconds["match"] = time.perf_counter() - t
             snapshot = await read_snapshot(store, policy, rules)  # with the new fuzzy links
             stats.seconds["reread"] = time.perf_counter() - t - stats.seconds["match"]
