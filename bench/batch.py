@@ -12,6 +12,7 @@ on the same edges as integer arrays, timed in the same process.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import random
 import time
@@ -106,19 +107,28 @@ async def _write(store: Store, name: str, rows: list[dict[str, Any]], bar: Progr
         bar.advance(task, len(chunk))
 
 
-def scipy_baseline(
+Edges = tuple[int, Any, Any]  # nodes, and each link's ends as integer arrays
+
+
+def edge_arrays(
     nodes: list[dict[str, Any]], links: list[dict[str, Any]], *, key_order: bool = True
-) -> float:
-    """scipy's components on the links as integer arrays. ``key_order``: the identifiers
-    numbered in key order, as the job numbers them (it reads them by key); else in the
-    order they were made, a person's identifiers side by side, which labels faster
-    (fewer cache misses), though the edges are the same."""
+) -> Edges:
+    """The links' ends as integer arrays. ``key_order``: the identifiers numbered in key
+    order, as the job numbers them (it reads them by key); else in the order they were
+    made, a person's identifiers side by side, which labels faster (fewer cache misses),
+    though the edges are the same."""
     keys = sorted(n["key"] for n in nodes) if key_order else [n["key"] for n in nodes]
     index = {k: i for i, k in enumerate(keys)}
     rows = np.fromiter((index[ln["a"]] for ln in links), np.int64, len(links))
     cols = np.fromiter((index[ln["b"]] for ln in links), np.int64, len(links))
+    return len(nodes), rows, cols
+
+
+def scipy_baseline(edges: Edges) -> float:
+    """scipy's components on the edges, timed."""
+    n, rows, cols = edges
     began = time.perf_counter()
-    matrix = coo_matrix((np.ones(len(links), np.int8), (rows, cols)), shape=(len(nodes),) * 2)
+    matrix = coo_matrix((np.ones(len(rows), np.int8), (rows, cols)), shape=(n, n))
     connected_components(matrix, directed=False)
     return time.perf_counter() - began
 
@@ -159,6 +169,12 @@ async def bench_batch(
             with Progress() as bar:
                 await _write(store, "identifiers", nodes, bar)
                 await _write(store, "links", links, bar)
+    # Only the baseline's arrays are kept: the rows as dicts, several GB at 10 M
+    # identifiers, are not held while the jobs run.
+    by_key, made_order = edge_arrays(nodes, links), edge_arrays(nodes, links, key_order=False)
+    sizes = len(nodes), len(links)
+    del nodes, links
+    gc.collect()
     service = CdpService(store, settings)
     with timer(seconds, "first_full_job"):
         first = await service.run_resolution("full")
@@ -168,16 +184,14 @@ async def bench_batch(
     if spark:
         with timer(seconds, "spark_full_job"):
             spark_job = (await service.run_resolution("full", engine="spark")).stats
-    seconds["scipy_components_alone"] = min(scipy_baseline(nodes, links) for _ in range(3))
-    seconds["scipy_components_made_order"] = min(
-        scipy_baseline(nodes, links, key_order=False) for _ in range(3)
-    )
+    seconds["scipy_components_alone"] = min(scipy_baseline(by_key) for _ in range(3))
+    seconds["scipy_components_made_order"] = min(scipy_baseline(made_order) for _ in range(3))
     job_components = min(
         first.stats["seconds"]["components"], second.stats["seconds"]["components"]
     )
     return {
-        "identifiers": len(nodes),
-        "links": len(links),
+        "identifiers": sizes[0],
+        "links": sizes[1],
         "first_job": first.stats,
         "second_job": second.stats,
         "spark_job": spark_job,
