@@ -50,9 +50,9 @@ def _value(kind: str, person: int, j: int) -> str:
     n = person * 8 + j
     if kind == "email":
         return f"p{person}.{j}@mail{person % 89}.com"
-    if kind == "phone":  # US numbers outside the fictional 555 exchange
-        area, line = 201 + (n // 10_000_000) % 700, n % 10_000_000
-        return f"+1{area}{2 + line // 1_000_000 % 8}{line % 1_000_000:06d}"
+    if kind == "phone":  # US numbers: an exchange starts with 2-9; one per n
+        area, line = 201 + (n // 8_000_000) % 700, n % 8_000_000
+        return f"+1{area}{2 + line // 1_000_000}{line % 1_000_000:06d}"
     if kind == "device_id":
         return f"{person:08x}-{j:04x}-4000-8000-{n:012x}"
     if kind == "loyalty_id":
