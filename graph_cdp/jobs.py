@@ -163,16 +163,18 @@ class JobRunner:
             # Imported here: pyspark is the optional `spark` extra.
             from graph_cdp.engines.spark_job import run_full_spark
 
-            return await run_full_spark(
-                self.store,
-                units,
-                self.settings,
-                self.policy,
-                self.rules,
-                job_id,
-                progress,
-                self.before_resolve,
-            )
+            # Its matching step reads the graph on the driver, as the local job does.
+            with oldest_generation_spaced():
+                return await run_full_spark(
+                    self.store,
+                    units,
+                    self.settings,
+                    self.policy,
+                    self.rules,
+                    job_id,
+                    progress,
+                    self.before_resolve,
+                )
         if mode == "full":
             with oldest_generation_spaced():
                 return await run_full(

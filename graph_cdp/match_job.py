@@ -154,15 +154,24 @@ async def train(
     return await store_model(store, matcher, len(records))
 
 
+def needs_graph(state: list[list[Any]]) -> bool:
+    """Whether the matching step needs the job's read of the graph: only to build
+    records, and there is none without traits."""
+    return bool(split_stored(state)[0])
+
+
 async def records_and_stored(
-    store: Store, snapshot: Snapshot, rules: Rules, state: list[list[Any]] | None = None
+    store: Store, snapshot: Snapshot | None, rules: Rules, state: list[list[Any]] | None = None
 ) -> tuple[dict[str, list[str]], dict[str, StoredRecord], dict[str, tuple[str, list[str]]]]:
-    """``state``: the match state read already (``read_match_state``), else read here."""
+    """``state``: the match state read already (``read_match_state``), else read here.
+    ``snapshot`` may be None only where ``needs_graph(state)`` is False."""
     if state is None:
-        state = await read_match_state(store, snapshot.keys)
+        state = await read_match_state(store, snapshot.keys if snapshot else ())
     traits, stored = split_stored(state)
     if not traits:  # no record without traits: skip resolving every unit for nothing
         return traits, {}, stored
+    if snapshot is None:
+        raise ValueError("the graph's traits need the job's read to build records")
     records = build_records(base_clusters(snapshot, rules), snapshot.nodes, traits, rules)
     return traits, records, stored
 
@@ -191,6 +200,18 @@ async def _write_in_chunks(
         await store.execute(name, **params)
 
 
+async def _stored_fuzzy(
+    store: Store, snapshot: Snapshot | None, scoring: bool
+) -> tuple[set[tuple[str, str]], dict[tuple[str, str], float]]:
+    """``_settled_and_fuzzy`` from the job's read; without one (nothing to score), the
+    stored fuzzy links from the store."""
+    if snapshot is not None:
+        return _settled_and_fuzzy(snapshot, scoring)
+    assert not scoring, "pairs to score come from records, which need the job's read"
+    rows = (await store.query("all_fuzzy_links"))[0]["rows"]
+    return set(), {(a, b) if a <= b else (b, a): float(w or 0.0) for a, b, w in rows}
+
+
 def _settled_and_fuzzy(
     snapshot: Snapshot, scoring: bool
 ) -> tuple[set[tuple[str, str]], dict[tuple[str, str], float]]:
@@ -214,14 +235,15 @@ def _settled_and_fuzzy(
 
 async def match_all(
     store: Store,
-    snapshot: Snapshot,
+    snapshot: Snapshot | None,
     rules: Rules,
     models: ModelCache,
     job: JobStats,
     state: list[list[Any]] | None = None,
 ) -> bool:
     """Recompute every record and score; write what differs. True when links changed.
-    ``state``: the match state, when read while the job read the graph."""
+    ``state``: the match state, when read while the job read the graph; ``snapshot``,
+    the job's read, may be None where ``needs_graph(state)`` is False."""
     stats = MatchStats()
     seconds: dict[str, float] = {}
     began = time.perf_counter()
@@ -259,7 +281,7 @@ async def match_all(
     stats.extra["pairsByRule"] = blocking.pairs_by_rule
     stats.extra["blocksSkipped"] = blocking.blocks_skipped
     # Settled: rejected by a reviewer, or already linked by deterministic evidence.
-    settled, links = _settled_and_fuzzy(snapshot, bool(pairs))
+    settled, links = await _stored_fuzzy(store, snapshot, bool(pairs))
     candidate_rows = (await store.query("all_match_candidates"))[0]["rows"]
     settled |= {(a, b) for _, a, b, status, _ in candidate_rows if status == "rejected"}
     plan = plan_pairs(matcher, pairs, settled)

@@ -19,6 +19,7 @@ from graph_cdp.identifiers import IdentifierPolicy
 from graph_cdp.match_job import (
     MIN_TRAINING_RECORDS,
     match_all,
+    needs_graph,
     read_match_state,
     records_and_stored,
     train,
@@ -107,6 +108,11 @@ class _JobStep:
     async def prefetch(self) -> list[list[Any]]:
         return await read_match_state(self.matching.store)
 
-    async def __call__(self, snapshot: Snapshot, stats: JobStats, prefetched: Any = None) -> bool:
+    def needs_graph(self, prefetched: Any) -> bool:
+        return prefetched is None or needs_graph(prefetched)
+
+    async def __call__(
+        self, snapshot: Snapshot | None, stats: JobStats, prefetched: Any = None
+    ) -> bool:
         m = self.matching
         return await match_all(m.store, snapshot, m.rules, m.models, stats, prefetched)

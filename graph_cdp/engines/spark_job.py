@@ -89,7 +89,16 @@ async def run_full_spark(
     stats = JobStats()
     began = time.perf_counter()
     if before_resolve is not None:
-        await before_resolve(await read_snapshot(units_store, policy, rules), stats)
+        # The step reads the whole graph on the driver only when it has records to
+        # build (identifiers with traits); else it needs none of it.
+        state = await before_resolve.prefetch()
+        snapshot = (
+            await read_snapshot(units_store, policy, rules)
+            if before_resolve.needs_graph(state)
+            else None
+        )
+        await before_resolve(snapshot, stats, state)
+        del snapshot
         stats.seconds["match"] = time.perf_counter() - began
     total = int((await store.query("count_identifiers"))[0]["total"])
     ranges = await key_ranges(store, settings.spark_partitions, total)

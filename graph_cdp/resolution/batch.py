@@ -260,9 +260,17 @@ class SnapshotStep(Protocol):
         reads the graph, and handed to the step."""
         ...
 
-    async def __call__(self, snapshot: Snapshot, stats: JobStats, prefetched: Any = None) -> bool:
-        """Run on the job's read; True when links changed (the job then reads the
-        evidence again). ``prefetched``: what ``prefetch`` gave, or None."""
+    def needs_graph(self, prefetched: Any) -> bool:
+        """Whether the step needs the job's read of the graph, given what ``prefetch``
+        read (an engine that does not read the graph on the driver skips it if not)."""
+        ...
+
+    async def __call__(
+        self, snapshot: Snapshot | None, stats: JobStats, prefetched: Any = None
+    ) -> bool:
+        """Run on the job's read (None only where ``needs_graph`` said so); True when
+        links changed (the job then reads the evidence again). ``prefetched``: what
+        ``prefetch`` gave, or None."""
         ...
 
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from graph_cdp.matching.defaults import default_model
 from graph_cdp.matching.model import LevelParameters
+from graph_cdp.resolution.batch import JobStats
 from graph_cdp.services import CdpService
 from graph_cdp.store import Store
-from tests.integration.helpers import customer_of, link
+from tests.integration.helpers import customer_of, ev, link
 from tests.integration.test_matching import KATE_STORE, KATE_WEB, STORE_KEY, TRAPS, WEB_KEY
 from tests.matching_people import population, store_event, web_event
 
@@ -133,3 +134,29 @@ async def test_a_model_of_an_earlier_version_is_set_aside_until_a_job_trains_one
     assert job.stats["matching"]["fuzzyLinks"] == 1
     assert await customer_of(store, WEB_KEY) == await customer_of(store, STORE_KEY)
     assert len(await _models(store)) == 2  # the old one is kept, not used
+
+
+async def test_the_matching_step_needs_no_read_of_a_graph_without_traits(
+    service: CdpService, store: Store
+) -> None:
+    """A graph whose identifiers hold no traits has no record to build: the step reads
+    none of the graph (the Spark engine then skips its read on the driver), and still
+    retires a stored fuzzy link that nothing supports any more, as with the read."""
+    await service.ingest_events(
+        [ev("a", ("email", "ada@shop.io")), ev("b", ("email", "ada.l@shop.io"))]
+    )
+    await store.driver.execute_query(
+        "MATCH (a:Identifier {key: 'email:ada.l@shop.io'}), (b:Identifier {key: 'email:ada@shop.io'}) "
+        "CREATE (a)-[:LINKED {rule: 'fuzzy', weight: 9.5, count: 1, explicit: 0, active: true,"
+        " firstSeen: datetime(), lastSeen: datetime(), sources: []}]->(b)",
+        database_=store.database,
+    )
+    step = service.jobs.before_resolve
+    assert step is not None
+    state = await step.prefetch()
+    assert not step.needs_graph(state)
+    assert await step(None, JobStats(), state)  # links changed: the fuzzy one is gone
+    rows, _, _ = await store.driver.execute_query(
+        "MATCH ()-[l:LINKED {rule: 'fuzzy'}]->() RETURN count(l) AS n", database_=store.database
+    )
+    assert rows[0]["n"] == 0
