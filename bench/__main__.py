@@ -32,7 +32,8 @@ console = Console(highlight=False)
 def _ingest_lines(r: dict[str, Any]) -> list[str]:
     rates = r["events_per_second"]
     return [
-        f"{r['events']} events of {r['customers']} customers, batches of 500, same process. "
+        f"{r['events']} events of {r['customers']} customers, batches of 500, same process, "
+        "after a warm-up batch of each write path on a wiped database. "
         "The raw baseline is the median of "
         f"{len(r.get('raw_rounds', [0]))} runs ("
         + ", ".join(f"{r['events'] / s:.0f}" for s in r.get("raw_rounds", []))
@@ -45,6 +46,15 @@ def _ingest_lines(r: dict[str, Any]) -> list[str]:
         f"{r['ratio_vs_raw']['graph_cdp']:.2f} |",
         f"| graph-cdp, deferred + one full job | {rates['graph_cdp_deferred']:.0f} | "
         f"{r['ratio_vs_raw']['graph_cdp_deferred']:.2f} |",
+        *(
+            [
+                f"| graph-cdp, the evidence alone (resolution deferred, before that job) | "
+                f"{rates['graph_cdp_evidence_only']:.0f} | "
+                f"{r['ratio_vs_raw']['graph_cdp_evidence_only']:.2f} |"
+            ]
+            if "graph_cdp_evidence_only" in rates
+            else []
+        ),
         *(
             [
                 f"| graph-cdp, resolved on every write, matching with a stored model | "
@@ -156,7 +166,18 @@ def _batch_lines(r: dict[str, Any]) -> list[str]:
         f"second: `{json.dumps(second['seconds'])}`.",
         f"Customers after: {first['customersAfter']}; refused by rule: "
         f"`{json.dumps(first['refusedByRule'])}`.",
+        *_peak_lines(r),
         *_spark_lines(r),
+    ]
+
+
+def _peak_lines(r: dict[str, Any]) -> list[str]:
+    peak = r.get("peak_rss_mb")
+    if not peak:
+        return []
+    return [
+        f"Peak memory of the bench process after the local jobs (the synthesized graph, "
+        f"the baseline's edges and the jobs): {peak['after_local_jobs']:,} MB.",
     ]
 
 
@@ -164,6 +185,8 @@ def _spark_lines(r: dict[str, Any]) -> list[str]:
     spark = r.get("spark_job")
     if not spark:
         return []
+    if "error" in spark:
+        return ["", f"Spark engine on the resolved graph: failed, `{spark['error']}`."]
     return [
         "",
         f"Spark engine on the resolved graph: {r['seconds']['spark_full_job']:.1f} s, "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import itertools
 import random
+import resource
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -180,10 +181,14 @@ async def bench_batch(
         first = await service.run_resolution("full")
     with timer(seconds, "second_full_job"):
         second = await service.run_resolution("full")
+    local_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     spark_job: dict[str, Any] | None = None
     if spark:
         with timer(seconds, "spark_full_job"):
-            spark_job = (await service.run_resolution("full", engine="spark")).stats
+            try:
+                spark_job = (await service.run_resolution("full", engine="spark")).stats
+            except Exception as error:
+                spark_job = {"error": f"{type(error).__name__}: {error}"[:500]}
     seconds["scipy_components_alone"] = min(scipy_baseline(by_key) for _ in range(3))
     seconds["scipy_components_made_order"] = min(scipy_baseline(made_order) for _ in range(3))
     job_components = min(
@@ -195,6 +200,7 @@ async def bench_batch(
         "first_job": first.stats,
         "second_job": second.stats,
         "spark_job": spark_job,
+        "peak_rss_mb": {"after_local_jobs": round(local_peak_mb)},
         "seconds": seconds,
         "components_step_vs_scipy": job_components / seconds["scipy_components_alone"],
     }
