@@ -141,8 +141,31 @@ def _accuracy_lines(r: dict[str, Any]) -> list[str]:
             f"blocks skipped {m.get('blocksSkipped')}; targets `{json.dumps(r['targets'])}`, "
             f"met `{json.dumps(matching.get('targets_met'))}`.",
         ]
+    lines += _miss_lines(r)
     lines += ["", f"Seconds: `{json.dumps({k: round(v, 1) for k, v in r['seconds'].items()})}`"]
     return lines
+
+
+def _miss_lines(r: dict[str, Any]) -> list[str]:
+    misses = (r["graph_cdp"].get(MATCHING) or {}).get("cross_channel_misses")
+    slips = r.get("mailbox_slips")
+    if misses is None or slips is None:
+        return []
+    pairs, one = slips["pairs"], slips["one_neighbour"]
+    return [
+        "",
+        f"Cross-channel persons left apart by `{MATCHING}`, by cause: `{json.dumps(misses)}`.",
+        "",
+        f"Mailboxes one slip apart (`mailboxes.mistyped`) among the sample's "
+        f"{slips['mailboxes']} mailboxes: a slip in the local part, "
+        f"{pairs.get('local_same_person', 0)} pairs of one person and "
+        f"{pairs.get('local_different_person', 0)} of two; the same local part at a mistyped "
+        f"domain, {pairs.get('domain_same_person', 0)} of one and "
+        f"{pairs.get('domain_different_person', 0)} of two. Mailboxes with exactly one such "
+        f"neighbour: it is their owner's for {one.get('same_person', 0)}, a stranger's for "
+        f"{one.get('different_person', 0)}. A slip alone says little: a mailbox with nothing "
+        f"else known about it is not joined on one.",
+    ]
 
 
 def _batch_lines(r: dict[str, Any]) -> list[str]:

@@ -32,6 +32,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bench.common import fresh, timer
+from bench.misses import cross_channel_misses, mailbox_slips
 from bench.naive import naive_components
 from graph_cdp.config import Settings
 from graph_cdp.identifiers import IdentifierPolicy
@@ -83,7 +84,7 @@ def _keys(event: dict[str, Any]) -> set[str]:
     return out
 
 
-def cross_channel_evidenced(data: SampleData) -> Share:
+def evidenced_persons(data: SampleData) -> set[int]:
     """Cross-channel persons whose two sides share more than a name and a city: a birth
     date or a street on some web-side event, or an email (mistyped) on the store side."""
     truth = data.truth
@@ -101,7 +102,7 @@ def cross_channel_evidenced(data: SampleData) -> Share:
     for who, store in truth.cross_channel.items():
         if any(key.startswith("email:") for key in store):
             evidenced.add(who)
-    return Share(len(evidenced), len(truth.cross_channel))
+    return evidenced
 
 
 def targets_met(result: dict[str, Any]) -> dict[str, bool]:
@@ -119,8 +120,18 @@ async def _resolve(
 ) -> dict[str, Any]:
     with timer(seconds, f"full_job_{name}"):
         job = await service.run_resolution("full")
-    rows = await store.query("identifier_customers")
-    return {**score({r["key"]: r["customer"] for r in rows}, truth), "job": job.stats}
+    return {**score(await _predicted(store), truth), "job": job.stats}
+
+
+async def _predicted(store: Store) -> dict[str, Any]:
+    return {r["key"]: r["customer"] for r in await store.query("identifier_customers")}
+
+
+async def _misses(store: Store, data: SampleData, evidenced: set[int]) -> dict[str, int]:
+    """The matching column's cross-channel persons left apart, by cause (the graph left
+    behind is that column's)."""
+    with_records = {r["customer"] for r in await store.query("bench/customers_with_records")}
+    return cross_channel_misses(await _predicted(store), data.truth, evidenced, with_records)
 
 
 async def bench_accuracy(
@@ -146,6 +157,8 @@ async def bench_accuracy(
     matching = CdpService(store, settings.model_copy(update={"matching": True}), rules=Rules())
     columns[MATCHING] = await _resolve(store, matching, data.truth, seconds, "matching")
     columns[MATCHING]["targets_met"] = targets_met(columns[MATCHING])
+    evidenced = evidenced_persons(data)
+    columns[MATCHING]["cross_channel_misses"] = await _misses(store, data, evidenced)
     with timer(seconds, "naive"):
         naive = naive_components(data.events, IdentifierPolicy.from_settings(settings))
     report = await matching.check()
@@ -158,7 +171,8 @@ async def bench_accuracy(
             "trap_pairs": len(data.truth.traps),
             "personal_mailboxes": sum(len(c.personal_emails) for c in data.customers),
         },
-        "cross_channel_evidenced": asdict(cross_channel_evidenced(data)),
+        "cross_channel_evidenced": asdict(Share(len(evidenced), len(data.truth.cross_channel))),
+        "mailbox_slips": mailbox_slips(data.truth),
         "targets": TARGETS,
         "graph_cdp": columns,
         "naive_components": score(naive, data.truth),

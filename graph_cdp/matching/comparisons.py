@@ -24,7 +24,7 @@ import jellyfish
 from metaphone import doublemetaphone
 
 from graph_cdp.matching.records import MatchRecord
-from graph_cdp.resolution.mailboxes import local_typo, near_domains
+from graph_cdp.resolution.mailboxes import local_typo, near_domains, one_service
 from graph_cdp.resolution.names import first_name_forms
 
 NULL = -1
@@ -264,8 +264,10 @@ def _national_id(a: Prepared, b: Prepared) -> int:
 
 
 def _email(a: Prepared, b: Prepared) -> int:
-    """Exact; the same local part at a mistyped domain (``gmial.com``); a typo in the
-    local part at the same (or a mistyped) domain; else. The same local part at another
+    """Exact (or the same local part at another domain of one mail service,
+    ``proton.me`` and ``protonmail.com``); the same local part at a mistyped domain
+    (``gmial.com``, ``prtonmail.me``); a typo in the local part at the same (or a
+    mistyped) domain; else. The same local part at another
     provider is *else*: local parts are made of names, so two namesakes share them, and
     the names comparison already counts that agreement (counting it twice would make
     every namesake with a mailbox look like one person)."""
@@ -276,7 +278,7 @@ def _email(a: Prepared, b: Prepared) -> int:
         for lb, db in b.emails:
             domains = da == db or near_domains(da, db)
             if la == lb:
-                level = 0 if da == db else 1 if domains else 3
+                level = 0 if da == db or one_service(da, db) else 1 if domains else 3
             elif domains and local_typo(la, lb):
                 level = 2
             else:

@@ -55,9 +55,83 @@ def local_typo(x: str, y: str) -> bool:
     return bool(dx and dy) and moved and "".join(lx) == "".join(ly)
 
 
+# Mail services whose domains reach one mailbox: the same local part at any of them is
+# one address. Google: googlemail.com is Gmail ("Gmail and Googlemail", Gmail Help);
+# Proton: proton.me, protonmail.com, protonmail.ch and pm.me are one account's
+# ("Proton Mail addresses", Proton support); Apple: an @me.com or @mac.com account
+# also receives at @icloud.com (iCloud Mail, Apple Support). The other large free
+# providers are a service each, so that two of them are never taken for each other's
+# typo (``mail.com`` is not a slip of ``gmail.com``).
+_SERVICES: tuple[tuple[str, ...], ...] = (
+    ("gmail.com", "googlemail.com"),
+    ("proton.me", "protonmail.com", "protonmail.ch", "pm.me"),
+    ("icloud.com", "me.com", "mac.com"),
+    ("outlook.com",), ("hotmail.com",), ("live.com",), ("msn.com",),
+    ("yahoo.com",), ("ymail.com",), ("rocketmail.com",), ("aol.com",), ("aim.com",),
+    ("mail.com",), ("gmx.com",), ("gmx.net",), ("gmx.de",), ("web.de",),
+    ("yandex.com",), ("yandex.ru",), ("zoho.com",), ("fastmail.com",), ("hey.com",),
+    ("comcast.net",), ("att.net",), ("verizon.net",), ("sbcglobal.net",), ("cox.net",),
+    ("charter.net",), ("earthlink.net",), ("btinternet.com",), ("qq.com",), ("163.com",),
+)  # fmt: skip
+SERVICE_OF: dict[str, int] = {d: i for i, domains in enumerate(_SERVICES) for d in domains}
+
+
+def _label_tld(domain: str) -> tuple[str, str]:
+    label, _, tld = domain.partition(".")
+    return label, tld
+
+
+def _service_slip(typed: str, service: int) -> bool:
+    """``typed`` is a service's domain with one slip in its name (``prtonmail.me``):
+    checked as Mailcheck does, the name and the suffix apart, the suffix one the service
+    uses."""
+    label, tld = _label_tld(typed)
+    parts = [_label_tld(d) for d in _SERVICES[service]]
+    if len(label) < 4 or tld not in {t for _, t in parts}:
+        return False
+    return any(_dl(label, name) <= 1 for name, _ in parts)
+
+
+@functools.lru_cache(maxsize=16384)
+def one_service(a: str, b: str) -> bool:
+    """Two domains of one mail service (``proton.me`` and ``protonmail.com``)."""
+    service = SERVICE_OF.get(a)
+    return service is not None and service == SERVICE_OF.get(b)
+
+
+@functools.lru_cache(maxsize=16384)
+def _typo_of(typed: str) -> frozenset[int]:
+    """The mail services a domain that is none of theirs was typed for: the nearest of
+    those within two edits of one of their domains or one slip from their name at one
+    of their suffixes (``gmial.com`` is Gmail's, not mail.com's, as Mailcheck picks the
+    closest)."""
+    distances: dict[int, int] = {}
+    for service, domains in enumerate(_SERVICES):
+        distance = min(_dl(typed, d) for d in domains)
+        if _service_slip(typed, service):
+            distance = min(distance, 1)
+        if distance <= 2:
+            distances[service] = distance
+    if not distances:
+        return frozenset()
+    nearest = min(distances.values())
+    return frozenset(s for s, d in distances.items() if d == nearest)
+
+
 @functools.lru_cache(maxsize=16384)
 def near_domains(a: str, b: str) -> bool:
-    """A mistyped domain (``gmial.com``): few domains, many pairs, so cached."""
+    """One domain typed for another (``gmial.com``, ``prtonmail.me``), or two domains of
+    one mail service. Two known services are never each other's typo; a domain that is
+    no known service is the typo of the nearest service (``_typo_of``); two domains
+    neither of which is a service are near within two edits. Few domains, many pairs:
+    cached."""
+    sa, sb = SERVICE_OF.get(a), SERVICE_OF.get(b)
+    if sa is not None and sb is not None:
+        return sa == sb
+    if sa is not None:
+        return sa in _typo_of(b)
+    if sb is not None:
+        return sb in _typo_of(a)
     return _dl(a, b) <= 2
 
 

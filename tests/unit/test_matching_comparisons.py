@@ -154,6 +154,17 @@ def test_trait_levels(name: str, a: dict[str, Any], b: dict[str, Any], expected:
     [
         (("tim.gonzalez@gmail.com",), ("tim.gonzalez@gmail.com",), "exact"),
         (("tim.gonzalez@gmail.com",), ("tim.gonzalez@gmial.com",), "domain_typo"),
+        # A service's name with one slip, at one of its suffixes (as Mailcheck checks).
+        (("jtanaka@proton.me",), ("jtanaka@prtonmail.me",), "domain_typo"),
+        (("lewis.patricia@aol.com",), ("lewis.patricia@aol.co",), "domain_typo"),
+        # One mail service's two domains: one mailbox.
+        (("jtanaka@proton.me",), ("jtanaka@protonmail.com",), "exact"),
+        (("tim.gonzalez@gmail.com",), ("tim.gonzalez@googlemail.com",), "exact"),
+        # Two services, one edit apart, are two mailboxes (a namesake's).
+        (("tim.gonzalez@gmail.com",), ("tim.gonzalez@mail.com",), "else"),
+        (("tim.gonzalez@gmx.de",), ("tim.gonzalez@gmx.com",), "else"),
+        # A typed domain is the nearest service's typo: gmial.com is Gmail's, not mail.com's.
+        (("tim.gonzalez@mail.com",), ("tim.gonzalez@gmial.com",), "else"),
         # The same local part elsewhere is a namesake's as often as one's own: no level.
         (("tim.gonzalez@gmail.com",), ("tim.gonzalez@yahoo.com",), "else"),
         # A clerk's slip: a dropped, swapped or replaced letter, the digits kept.
