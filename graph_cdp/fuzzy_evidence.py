@@ -1,13 +1,15 @@
 """Scored evidence in the graph: keep match records, fuzzy links and review candidates current.
 
 Every resolved unit passes through :meth:`FuzzyEvidence.after_unit` (the write path's
-hook, in the write's own transaction). It rebuilds the unit's match records from the
-base partition (``match_records.py``); when a record changed, it re-scores that record
-against its blocking neighbours (found through ``BlockKey`` nodes, by index) with the
-stored model, replaces the fuzzy links and pending candidates that touch it, and
-re-resolves what those links join or part. The full job (``match_job.py``) computes the
-same desired state for every record at once; :func:`plan_pairs` is the one place that
-turns scored pairs into links and candidates, so the two cannot drift.
+hook, in the write's own transaction, before the unit's changes are written). It
+rebuilds the unit's match records from the base partition (``match_records.py``); when
+a record changed, it re-scores that record against its blocking neighbours (found
+through ``BlockKey`` nodes, by index) with the stored model, replaces the fuzzy links and
+pending candidates that touch it, and returns their endpoints: the caller resolves the
+units those links join or part with this one (``resolve_units.resolve_seeds``). The
+full job (``match_job.py``) computes the same desired state for every record at once;
+:func:`plan_pairs` is the one place that turns scored pairs into links and candidates,
+so the two cannot drift.
 """
 
 from __future__ import annotations
@@ -28,9 +30,7 @@ from graph_cdp.matching.matcher import Matcher
 from graph_cdp.matching.model import MatchModel
 from graph_cdp.matching.records import Decision, MatchRecord, ScoredPair
 from graph_cdp.resolution.clustering import Resolution
-from graph_cdp.resolution.incremental import Outcome
 from graph_cdp.resolution.rules import Rules
-from graph_cdp.resolve_units import resolve_seeds
 from graph_cdp.store import collected, run
 
 log = logging.getLogger("graph_cdp.matching")
@@ -235,7 +235,9 @@ class FuzzyEvidence:
 
     async def after_unit(
         self, tx: AsyncManagedTransaction, unit: Unit, resolution: Resolution, now: datetime
-    ) -> Outcome | None:
+    ) -> set[str] | None:
+        """Keep the unit's records, fuzzy links and candidates current; return the
+        endpoints of the fuzzy links added or removed (None: none)."""
         matcher = await self.models.current(tx)
         if matcher is None:
             return None  # no model yet: the first full job (or `match train`) starts matching
@@ -267,10 +269,7 @@ class FuzzyEvidence:
         candidates = {(a, b): (status, w) for _, a, b, status, w in evidence["candidates"]}
         changes = diff(plan_pairs(matcher, scored.values(), settled), links, candidates)
         await write_changes(tx, changes, now)
-        endpoints = changes.link_endpoints
-        if not endpoints:
-            return None
-        # New or removed fuzzy links join or part units: resolve them together (their base
-        # partitions, and so their records, do not change, so this settles at once).
-        seeds = sorted(set(unit.nodes) | endpoints)
-        return await resolve_seeds(tx, seeds, self.rules, now, reason="fuzzy match")
+        # New or removed fuzzy links join or part units: the caller resolves them with
+        # this one (their base partitions, and so their records, do not change, so this
+        # settles at once).
+        return changes.link_endpoints or None

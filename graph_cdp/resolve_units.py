@@ -10,7 +10,7 @@ interface it is written against (``resolution.batch.JobStore``).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,6 +39,7 @@ from graph_cdp.store.records import identifier_columns, identifier_ref, link_col
 from graph_cdp.store.statuses import refuse_links_of_inactive, update_statuses
 from graph_cdp.store.units import (
     fence_known,
+    grow_locked,
     load_links,
     walk_locked,
     write_changes,
@@ -64,10 +65,13 @@ async def refresh_statuses(
     return changes
 
 
-# Called after a unit is resolved, in its transaction (probabilistic matching keeps its
-# records and fuzzy links current here); what it changed is added to the outcome.
+# Called once a unit is resolved and before what changed is written, in its transaction:
+# probabilistic matching keeps its records and fuzzy links current here (from the
+# resolution's base partition, which fuzzy links do not change). It returns the
+# identifiers whose fuzzy links it added or removed (None: none); their units are then
+# resolved with this one, in one plan and one write.
 UnitHook = Callable[
-    [AsyncManagedTransaction, Unit, Resolution, datetime], Awaitable["Outcome | None"]
+    [AsyncManagedTransaction, Unit, Resolution, datetime], Awaitable["Collection[str] | None"]
 ]
 
 
@@ -83,14 +87,23 @@ async def resolve_seeds(
     traits: Mapping[str, Sequence[str]] | None = None,
     after: UnitHook | None = None,
 ) -> Outcome:
-    """Lock the units of ``seeds``, resolve them from scratch, write what changed and
-    its change records (``traits``: identifier key -> trait names written with it),
-    then run ``after`` on the unit (matching) and add what it changed."""
+    """Lock the units of ``seeds``, resolve them from scratch, run ``after`` on the unit
+    (matching), and write what changed and its change records (``traits``: identifier
+    key -> trait names written with it). When ``after`` added or removed fuzzy links,
+    the units they reach are locked too and everything is resolved again with them
+    before anything is written: one plan, one write, one set of change records (a new
+    identifier a fuzzy link joins to a profile is an update of that profile, not a
+    profile created and merged away)."""
     unit = await walk_locked(tx, seeds)
     if not unit.nodes:
         return Outcome()
     await load_links(tx, unit)
     resolution, changes, outcome = plan_unit(unit, rules, new_id)
+    if after is not None:
+        fuzzy = await after(tx, unit, resolution, now)
+        if fuzzy:
+            unit = await grow_locked(tx, unit, fuzzy)
+            resolution, changes, outcome = plan_unit(unit, rules, new_id)
     await write_changes(tx, changes, now=now, reason=reason, job_id=job_id)
     if change_log_on.get():
         records = plan_records(
@@ -102,10 +115,6 @@ async def resolve_seeds(
         )
         rows = [r.row() for r in records]
         await append_changes(tx, rows, cause=cause_of(reason), job_id=job_id, now=now)
-    if after is not None:
-        more = await after(tx, unit, resolution, now)
-        if more is not None:
-            outcome.add(more)
     return outcome
 
 

@@ -30,16 +30,46 @@ def _take(unit: Unit, member: UnitMember) -> None:
 async def walk_locked(tx: AsyncManagedTransaction, seeds: Iterable[str]) -> Unit:
     """Lock the seeds and everything they reach, reading each identifier under its lock."""
     unit = Unit({}, [], {}, {}, {})
-    for row in await collected(tx, "lock_identifiers", keys=sorted(set(seeds))):
+    await _walk(tx, unit, sorted(set(seeds)))
+    return unit
+
+
+async def grow_locked(tx: AsyncManagedTransaction, unit: Unit, seeds: Iterable[str]) -> Unit:
+    """``unit`` (locked, read and its links loaded in this transaction) with the units of
+    ``seeds`` added: what it did not hold is locked and read as ``walk_locked`` does.
+    Links are read again only where something changed since ``unit`` was loaded: those
+    of the seeds (this transaction wrote theirs: fuzzy links) and of the identifiers
+    added; every other link of ``unit`` is as it was, since its ends are locked."""
+    seeds = set(seeds)
+    grown = Unit(dict(unit.nodes), [], dict(unit.current), dict(unit.created_at), {})
+    await _walk(tx, grown, sorted(seeds - set(unit.nodes)))
+    touched = (set(grown.nodes) - set(unit.nodes)) | (seeds & set(grown.nodes))
+    for link in unit.links:
+        if link.a not in touched and link.b not in touched:
+            grown.links.append(link)
+            grown.decisions[(link.a, link.b)] = unit.decisions[(link.a, link.b)]
+    rows = await collected(tx, "load_links_touching", keys=sorted(touched))
+    for stored in stored_links(rows):
+        link = stored.link
+        if link.a in grown.nodes and link.b in grown.nodes:
+            grown.links.append(link)
+            grown.decisions[(link.a, link.b)] = stored.decision
+    return grown
+
+
+async def _walk(tx: AsyncManagedTransaction, unit: Unit, seeds: list[str]) -> None:
+    if not seeds:
+        return
+    held = set(unit.nodes)
+    for row in await collected(tx, "lock_identifiers", keys=seeds):
         _take(unit, unit_member(row))
-    frontier = sorted(unit.nodes)
+    frontier = sorted(set(unit.nodes) - held)
     while frontier:
         found = await collected(tx, "expand_component", keys=frontier, seen=sorted(unit.nodes))
         new = [m for m in map(unit_member, found) if m.node.key not in unit.nodes]
         for member in new:
             _take(unit, member)
         frontier = sorted(m.node.key for m in new)
-    return unit
 
 
 async def load_links(tx: AsyncManagedTransaction, unit: Unit) -> None:

@@ -80,9 +80,20 @@ async def test_the_full_job_trains_a_model_and_joins_cross_channel_people(
 
 
 async def test_a_cross_channel_person_is_joined_on_write(trained: CdpService, store: Store) -> None:
-    for e in _kate():
-        await trained.ingest_events([e])
-    assert await customer_of(store, WEB_KEY) == await customer_of(store, STORE_KEY)
+    web, in_store = _kate()
+    await trained.ingest_events([web])
+    profile = await customer_of(store, WEB_KEY)
+    head = (await trained.change_page(None, 1000)).items[-1].seq
+    result = await trained.ingest_events([in_store])
+    # One plan and one write with the fuzzy link: the store side joins the web profile as
+    # an update of it, not a profile created and merged away in the same write.
+    assert (result.customers_created, result.customers_merged) == (0, 0)
+    changes = [c for c in (await trained.change_page(None, 1000)).items if c.seq > head]
+    assert [(c.type, c.profile_ids, c.cause) for c in changes] == [
+        ("profile.updated", [profile], "ingest")
+    ]
+    assert len(changes[0].data["identifiersAdded"]) == 2  # the loyalty id and the phone
+    assert await customer_of(store, WEB_KEY) == await customer_of(store, STORE_KEY) == profile
     assert await customer_of(store, "phone:+16172539999") == await customer_of(store, WEB_KEY)
     fuzzy = await link(store, WEB_KEY, STORE_KEY)
     assert fuzzy["rule"] == "fuzzy"
